@@ -1,0 +1,47 @@
+/**
+ * The replica's entry point: read the environment, listen, and shut down cleanly on signals.
+ * Everything else lives in createApp().
+ */
+import { createApp } from './app';
+import { ConfigError, loadConfig, type Config } from './config';
+import { createHttpServer, listen } from './http-server';
+import { Lifecycle } from './lifecycle';
+import { createLogger } from './logger';
+import { shutDownGracefully } from './shutdown';
+
+function configOrExit(): Config {
+  try {
+    return loadConfig(process.env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    // One line naming the variable: the first thing an operator sees in `docker compose logs`.
+    console.error(`Invalid configuration: ${err.message}`);
+    process.exit(1);
+  }
+}
+
+async function main(): Promise<void> {
+  const config = configOrExit();
+  const logger = createLogger();
+  const lifecycle = new Lifecycle();
+  const server = createHttpServer(createApp(config, { lifecycle, logger }), config);
+
+  // docker stop / compose down send SIGTERM; Ctrl-C in `npm run dev` sends SIGINT.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      logger.info({ signal }, 'shutting down: draining connections');
+      void shutDownGracefully(server, lifecycle, config.shutdownTimeoutMs).then((outcome) => {
+        logger.info({ outcome }, 'stopped');
+        process.exit(outcome === 'drained' ? 0 : 1);
+      });
+    });
+  }
+
+  await listen(server, config.port);
+  logger.info({ port: config.port, version: config.version }, 'listening');
+}
+
+main().catch((err: unknown) => {
+  console.error('Failed to start:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});

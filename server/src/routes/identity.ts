@@ -1,0 +1,29 @@
+import { Router } from 'express';
+import { IdentityReporter } from '../identity';
+import { renderIdentityPage } from '../identity-page';
+
+/**
+ * `GET /` negotiates (JSON for curl and API clients, HTML for browsers);
+ * `GET /api/whoami` is always JSON, for scripts and the live view.
+ */
+export function identityRoutes(version: string): Router {
+  const reporter = new IdentityReporter(version);
+  const router = Router();
+
+  router.get('/', (req, res) => {
+    const identity = reporter.describe(req, res.locals.requestId);
+    // Each answer names a different replica: a cached one would hide the rotation.
+    res.set('Cache-Control', 'no-store');
+    res.format({
+      'application/json': () => res.json(identity),
+      'text/html': () => res.send(renderIdentityPage(identity)),
+    });
+  });
+
+  router.get('/api/whoami', (req, res) => {
+    res.set('Cache-Control', 'no-store');
+    res.json(reporter.describe(req, res.locals.requestId));
+  });
+
+  return router;
+}

@@ -1,0 +1,38 @@
+import type http from 'node:http';
+import type { Lifecycle } from './lifecycle';
+
+export type ShutdownOutcome = 'drained' | 'forced';
+
+/** How often connections freed by finishing requests are swept while draining. */
+const IDLE_SWEEP_MS = 100;
+
+/**
+ * Stops a replica without failing a request:
+ * - readiness turns 503 (Lifecycle);
+ * - the listener closes, so NGINX's next connect is refused and it retries on another replica;
+ * - every response from now on carries `Connection: close`, so NGINX drops the socket itself
+ *   instead of reusing one this process is about to close (the keep-alive 502 race);
+ * - idle keep-alive sockets close now, and those freed by in-flight requests as they finish;
+ * - whatever is still open after `timeoutMs` is cut, well inside compose's stop_grace_period.
+ */
+export function shutDownGracefully(server: http.Server, lifecycle: Lifecycle, timeoutMs: number): Promise<ShutdownOutcome> {
+  lifecycle.startDraining();
+  // Prepended so the header is set before the app's handler can send its response.
+  server.prependListener('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
+    res.setHeader('Connection', 'close');
+  });
+  return new Promise((resolve) => {
+    let outcome: ShutdownOutcome = 'drained';
+    const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
+    const deadline = setTimeout(() => {
+      outcome = 'forced';
+      server.closeAllConnections();
+    }, timeoutMs);
+    server.close(() => {
+      clearInterval(sweep);
+      clearTimeout(deadline);
+      resolve(outcome);
+    });
+    server.closeIdleConnections();
+  });
+}

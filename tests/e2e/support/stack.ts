@@ -1,0 +1,83 @@
+import path from 'node:path';
+import { docker, inspect } from './docker';
+import { eventually, freePort } from './http';
+
+const repoRoot = path.resolve(__dirname, '../../..');
+
+export interface StackOptions {
+  /** Extra environment for compose's variable substitution (e.g. RATE_LIMIT_RATE). */
+  env?: Record<string, string>;
+  replicas?: number;
+}
+
+/**
+ * One real compose project, from the same docker-compose.yml and nginx.conf a user runs
+ * (plus whatever COMPOSE_FILE adds, e.g. the air-gap override in CI). Each test file gets its
+ * own project name and a free host port, so stacks never collide; images are built once, in
+ * global-setup.ts.
+ */
+export class ComposeStack {
+  private constructor(
+    readonly project: string,
+    readonly port: number,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {}
+
+  static async up(name: string, options: StackOptions = {}): Promise<ComposeStack> {
+    const port = await freePort();
+    const env = { ...process.env, HTTP_PORT: String(port), ...options.env };
+    const stack = new ComposeStack(`rrtest-${name}`, port, env);
+    await stack.compose(['down', '--volumes', '--remove-orphans', '--timeout', '5']); // leftovers of an aborted run
+    const replicas = options.replicas ?? 3;
+    await stack.compose(['up', '--detach', '--no-build', '--wait', '--scale', `server=${replicas}`], 180_000);
+    await stack.waitForReplicas(replicas);
+    return stack;
+  }
+
+  url(pathname = '/'): string {
+    return `http://127.0.0.1:${this.port}${pathname}`;
+  }
+
+  compose(args: string[], timeoutMs = 120_000) {
+    return docker(['compose', '--project-directory', repoRoot, '--project-name', this.project, ...args], { env: this.env, timeoutMs });
+  }
+
+  /** Container ids of a service, in compose's order. */
+  async containers(service: 'server' | 'nginx'): Promise<string[]> {
+    const { stdout } = await this.compose(['ps', '--quiet', service]);
+    return stdout.split('\n').filter(Boolean);
+  }
+
+  async hostnames(): Promise<string[]> {
+    const ids = await this.containers('server');
+    return Promise.all(ids.map(async (id) => (await inspect(id)).Config.Hostname as string));
+  }
+
+  /** Waits until NGINX has seen exactly `count` replicas through DNS and each one answers. */
+  async waitForReplicas(count: number, timeoutMs = 60_000): Promise<void> {
+    const expected = new Set(await this.hostnames());
+    await eventually(
+      async () => {
+        const seen = new Set<string>();
+        for (let i = 0; i < count * 3; i += 1) {
+          const res = await fetch(this.url('/api/whoami'), { signal: AbortSignal.timeout(5_000) });
+          if (res.status !== 200) return undefined;
+          seen.add(((await res.json()) as { hostname: string }).hostname);
+        }
+        const all = seen.size === count && [...seen].every((h) => expected.has(h));
+        return all ? true : undefined;
+      },
+      timeoutMs,
+      `NGINX to rotate over ${count} replicas`,
+    );
+  }
+
+  /** Runs a command inside a service's first container (the nginx image has curl). */
+  async exec(service: 'server' | 'nginx', command: string[]) {
+    return this.compose(['exec', '-T', service, ...command]);
+  }
+
+  async down(): Promise<void> {
+    await this.compose(['down', '--volumes', '--remove-orphans', '--timeout', '10']);
+  }
+}

@@ -3,7 +3,7 @@ import { pct, type VerifyReport } from './report';
 /** Bar length for a share of 100%. */
 const BAR_WIDTH = 40;
 
-const ms = (value: number | null) => (value === null ? '–' : `${value} ms`);
+const ms = (value: number | null) => (value === null ? '–' : `${value.toFixed(1)} ms`);
 
 function table(report: VerifyReport): string[] {
   const width = Math.max('replica'.length, ...report.replicas.map((r) => r.hostname.length));

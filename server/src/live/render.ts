@@ -64,26 +64,29 @@ function replicaRow(hostname: string): HTMLElement {
   const track = element('span', 'track');
   const fill = element('span', 'fill');
   fill.style.background = hostnameColour(hostname);
-  track.append(fill);
+  track.append(fill, element('span', 'fair'));
   row.append(name, track, element('span', 'count'), element('span', 'share'), element('span', 'note'));
   return row;
 }
 
-function updateRow(row: HTMLElement, replica: LiveReplica): void {
+function updateRow(row: HTMLElement, replica: LiveReplica, fairShare: number): void {
   row.dataset.count = String(replica.count);
   row.classList.toggle('stale', replica.stale);
   (row.querySelector('.fill') as HTMLElement).style.width = percent(replica.share);
+  (row.querySelector('.fair') as HTMLElement).style.left = percent(fairShare);
   row.querySelector('.count')!.textContent = String(replica.count);
   row.querySelector('.share')!.textContent = percent(replica.share);
   row.querySelector('.note')!.textContent = replica.stale ? `stale: ${replica.missedTurns} answers without it` : '';
 }
 
 function renderReplicas(container: HTMLElement, replicas: LiveReplica[]): void {
+  // The share each replica would get if NGINX spread evenly over the ones answering now: the mark on every track.
+  const fairShare = 1 / Math.max(1, replicas.filter((r) => !r.stale).length);
   const rows = new Map([...container.querySelectorAll<HTMLElement>('.replica')].map((row) => [row.dataset.hostname!, row]));
   replicas.forEach((replica, index) => {
     const row = rows.get(replica.hostname) ?? replicaRow(replica.hostname);
     rows.delete(replica.hostname);
-    updateRow(row, replica);
+    updateRow(row, replica, fairShare);
     if (container.children[index] !== row) container.insertBefore(row, container.children[index] ?? null);
   });
   // Out of the window: gone for good.

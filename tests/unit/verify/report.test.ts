@@ -69,7 +69,7 @@ describe('verify text report', () => {
         'ccc           2   33.3%  █████████████',
         '',
         'pattern   strict round robin, period 3: aaa → bbb → ccc → (repeats)',
-        'latency   p50 3 ms   p95 6 ms   p99 6 ms   max 6 ms',
+        'latency   p50 3.0 ms   p95 6.0 ms   p99 6.0 ms   max 6.0 ms',
         'errors    none',
         '',
         'PASS: 3 replicas answered (expected 3), every share within 33.3% ± 3.3%, no errors',

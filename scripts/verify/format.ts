@@ -6,6 +6,7 @@ const BAR_WIDTH = 40;
 const ms = (value: number | null) => (value === null ? '–' : `${value.toFixed(1)} ms`);
 
 function table(report: VerifyReport): string[] {
+  if (report.replicas.length === 0) return ['no replica answered'];
   const width = Math.max('replica'.length, ...report.replicas.map((r) => r.hostname.length));
   const header = `${'replica'.padEnd(width)}  ${'count'.padStart(6)}  ${'share'.padStart(6)}`;
   return [

@@ -53,6 +53,7 @@ describe('verify verdicts', () => {
     const report = buildReport(options(), outcomes([null], 'connection refused'));
     expect(report.verdict).toMatchObject({ pass: false, reason: 'no replica answered at http://127.0.0.1:8080/api/whoami (connection refused: 1)' });
     expect(report.latencyMs).toEqual({ p50: null, p95: null, p99: null, max: null });
+    expect(formatReport(report)).toContain('\n\nno replica answered\n\npattern   no answers\nlatency   p50 –   p95 –   p99 –   max –\nerrors    connection refused: 1\n');
   });
 });
 

@@ -14,6 +14,8 @@ const config: Config = {
       testEnvironment: 'node',
       transform: typescript,
       testMatch: ['<rootDir>/tests/unit/**/*.test.ts'],
+      // The live view's browser modules import `./window.js` (browsers need the extension); here that is window.ts.
+      moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
     },
     {
       displayName: 'e2e',

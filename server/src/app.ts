@@ -8,6 +8,7 @@ import { requestId } from './request-id';
 import { echoRoutes } from './routes/echo';
 import { healthRoutes } from './routes/health';
 import { identityRoutes } from './routes/identity';
+import { liveRoutes } from './routes/live';
 
 export interface AppDependencies {
   lifecycle?: Lifecycle;
@@ -28,6 +29,7 @@ export function createApp(config: Config, { lifecycle = new Lifecycle(), logger 
   app.use(healthRoutes(lifecycle));
   app.use(identityRoutes(config.version));
   app.use(echoRoutes());
+  app.use(liveRoutes());
   app.use(notFound);
   app.use(errorHandler(logger));
   return app;

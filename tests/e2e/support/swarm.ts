@@ -12,6 +12,10 @@ export class SwarmMode {
   private constructor(readonly createdHere: boolean) {}
 
   static async ensure(): Promise<SwarmMode> {
+    const client = (await docker(['version', '--format', '{{.Client.Version}}'])).stdout.trim();
+    if (Number(client.split('.')[0]) < 26) {
+      throw new Error(`docker CLI ${client} cannot \`stack deploy\` docker-compose.yml (it needs 26 or later): \`bash scripts/provision-docker.sh\` installs one.`);
+    }
     const { stdout } = await docker(['info', '--format', '{{.Swarm.LocalNodeState}} {{.Swarm.ControlAvailable}}']);
     const [state, manager] = stdout.trim().split(' ');
     if (state === 'inactive') {

@@ -117,7 +117,7 @@ describe('docker stack deploy', () => {
     expect(await resolve('tasks.server')).toEqual(taskIps.sort());
   });
 
-  it('renders the rate limit template, though Swarm cannot give a tmpfs to NGINX user', async () => {
+  it("renders the rate limit template, though Swarm cannot give NGINX's user a tmpfs", async () => {
     const [nginx] = await the().containers('nginx');
     const { stdout } = await docker(['exec', nginx, 'nginx', '-T']);
     expect(stdout).toMatch(/limit_req_zone \$binary_remote_addr zone=per_client:10m rate=5000r\/s;/);

@@ -9,6 +9,9 @@
 #      Python Compose v1, so the cli-plugin is taken from trixie's
 #      `docker-compose` package (a static Go binary) with a PRIVATE apt state:
 #      the system's sources, lists and dpkg database stay pure bookworm.
+#   2b. a docker CLI from 26 on when the one on PATH is older (bookworm's 20.10
+#      cannot `docker stack deploy` today's Compose files): trixie's
+#      `docker-cli`, the same way, as /usr/local/bin/docker.
 #   3. dockerd started in the background when `docker info` does not answer
 #      (no systemd here), then waited for (bounded).
 #
@@ -65,13 +68,13 @@ fi
 # negotiated).
 command -v docker >/dev/null 2>&1 || die "no docker CLI on PATH after installing docker.io"
 
-# --- 2. Compose v2 cli-plugin -----------------------------------------------
-if docker compose version >/dev/null 2>&1; then
-  say "compose: $(docker compose version 2>/dev/null | head -n1), skip"
-else
+# Downloads one package from trixie/main and unpacks it into "$tmp/x", with a
+# PRIVATE apt state: the system's sources, lists and dpkg database stay pure
+# bookworm. The caller removes "$tmp".
+unpack_from_trixie() {
+  local package=$1 deb
   mirror=$("$here/airgap/debian-mirror.sh") || die "cannot read the Debian mirror from the apt sources"
   [[ -r "$keyring" ]] || die "$keyring missing (package debian-archive-keyring)"
-  say "compose: fetching trixie's docker-compose (Compose v2) with a private apt state"
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' EXIT
   # apt drops privileges to _apt for downloads: let it traverse and write.
@@ -96,24 +99,59 @@ else
   )
   quiet apt-get "${apt_private[@]}" update \
     || die "apt-get update of trixie failed (Release not verifiable with $keyring, or mirror unreachable)"
-  (cd "$tmp/deb" && quiet apt-get "${apt_private[@]}" download docker-compose) \
-    || die "apt-get download docker-compose (trixie) failed"
-  deb=$(find "$tmp/deb" -name 'docker-compose_*.deb' -print -quit)
-  [[ -n "$deb" ]] || die "no docker-compose .deb downloaded"
+  (cd "$tmp/deb" && quiet apt-get "${apt_private[@]}" download "$package") \
+    || die "apt-get download $package (trixie) failed"
+  deb=$(find "$tmp/deb" -name "${package}_*.deb" -print -quit)
+  [[ -n "$deb" ]] || die "no $package .deb downloaded"
   dpkg-deb -x "$deb" "$tmp/x"
+  say "$package: unpacked $(basename "$deb")"
+}
+
+done_with_trixie() {
+  rm -rf "$tmp"
+  trap - EXIT
+}
+
+# --- 2. Compose v2 cli-plugin -----------------------------------------------
+if docker compose version >/dev/null 2>&1; then
+  say "compose: $(docker compose version 2>/dev/null | head -n1), skip"
+else
+  say "compose: fetching trixie's docker-compose (Compose v2)"
+  unpack_from_trixie docker-compose
   # The package ships the plugin as usr/libexec/docker/cli-plugins/docker-compose;
   # search rather than hard-code, in case a later revision moves it.
   bin=$(find "$tmp/x" -type f -name docker-compose -path '*cli-plugins*' -print -quit)
   [[ -n "$bin" ]] || bin=$(find "$tmp/x" -type f -name docker-compose -print -quit)
-  [[ -n "$bin" ]] || die "no docker-compose binary inside $(basename "$deb")"
+  [[ -n "$bin" ]] || die "no docker-compose binary inside the docker-compose package"
   # /usr/local/lib/docker/cli-plugins is searched by every docker CLI (the
   # Debian 20.10 one and the upstream one) and is outside dpkg's files.
   install -D -m 0755 "$bin" "$plugin_dir/docker-compose"
-  rm -rf "$tmp"
-  trap - EXIT
+  done_with_trixie
   docker compose version >/dev/null 2>&1 \
     || die "docker compose still fails after installing $plugin_dir/docker-compose"
-  say "compose: installed $(docker compose version | head -n1) from $(basename "$deb")"
+  say "compose: installed $(docker compose version | head -n1)"
+fi
+
+# --- 2b. A docker CLI whose `stack deploy` reads today's Compose files -------
+# bookworm's 20.10 CLI wants a `version:` key in every file and rejects keys
+# Compose v2 accepts (build.secrets): `docker stack deploy -c docker-compose.yml`
+# (README, "Scaling beyond one host") needs a CLI from 26 on (26.1 and 28.2
+# tested). The engine may stay 20.10: the CLI negotiates its API version.
+# `docker --version` answers without an engine (it is started in step 3).
+cli_version=$(docker --version | sed -n 's/^Docker version \([^ ,]*\).*/\1/p')
+if [[ "${cli_version%%.*}" =~ ^[0-9]+$ ]] && (( ${cli_version%%.*} >= 26 )); then
+  say "docker CLI: $cli_version, skip"
+elif [[ -e /usr/local/bin/docker ]]; then
+  die "/usr/local/bin/docker is $cli_version, older than 26 (stack deploy cannot read docker-compose.yml): replace it"
+else
+  say "docker CLI: $cli_version is too old for stack deploy, fetching trixie's docker-cli"
+  unpack_from_trixie docker-cli
+  [[ -x "$tmp/x/usr/bin/docker" ]] || die "no usr/bin/docker inside the docker-cli package"
+  # Ahead of /usr/bin on PATH, and outside dpkg's files: docker.io's CLI stays installed.
+  install -m 0755 "$tmp/x/usr/bin/docker" /usr/local/bin/docker
+  done_with_trixie
+  hash -r
+  say "docker CLI: installed $(docker --version) as /usr/local/bin/docker"
 fi
 
 # --- 3. Engine running ------------------------------------------------------

@@ -14,6 +14,12 @@ export interface Config {
   keepAliveTimeoutMs: number;
   /** Upper bound on a graceful shutdown: in-flight requests get this long before sockets are cut. */
   shutdownTimeoutMs: number;
+  /**
+   * How long a stopping replica keeps accepting (and answering, with `Connection: close`) before it
+   * closes its listener. 0 under Compose; under Swarm, longer than NGINX's DNS refresh (see
+   * docker-compose.swarm.yml), so NGINX has dropped the address before it stops answering.
+   */
+  shutdownDelayMs: number;
   /** Reported by the identity endpoints, so a rolling update can be watched replica by replica. */
   version: string;
 }
@@ -49,6 +55,7 @@ export function loadConfig(env: Env): Config {
     port: readInteger(env, 'PORT', 3000, 1, 65535),
     keepAliveTimeoutMs: readInteger(env, 'KEEP_ALIVE_TIMEOUT_MS', 65_000, 1_000, 600_000),
     shutdownTimeoutMs: readInteger(env, 'SHUTDOWN_TIMEOUT_MS', 5_000, 0, 60_000),
+    shutdownDelayMs: readInteger(env, 'SHUTDOWN_DELAY_MS', 0, 0, 60_000),
     version: readVersion(env),
   };
 }

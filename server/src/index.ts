@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       logger.info({ signal }, 'shutting down: draining connections');
-      void shutDownGracefully(server, lifecycle, config.shutdownTimeoutMs).then((outcome) => {
+      void shutDownGracefully(server, lifecycle, config.shutdownTimeoutMs, config.shutdownDelayMs).then((outcome) => {
         logger.info({ outcome }, 'stopped');
         process.exit(outcome === 'drained' ? 0 : 1);
       });

@@ -2,12 +2,12 @@ import { ConfigError, loadConfig } from '../../server/src/config';
 
 describe('loadConfig', () => {
   it('uses documented defaults when nothing is set', () => {
-    expect(loadConfig({})).toEqual({ port: 3000, keepAliveTimeoutMs: 65_000, shutdownTimeoutMs: 5_000, version: 'dev' });
+    expect(loadConfig({})).toEqual({ port: 3000, keepAliveTimeoutMs: 65_000, shutdownTimeoutMs: 5_000, shutdownDelayMs: 0, version: 'dev' });
   });
 
   it('reads every variable', () => {
-    const config = loadConfig({ PORT: '8080', KEEP_ALIVE_TIMEOUT_MS: '70000', SHUTDOWN_TIMEOUT_MS: '0', APP_VERSION: '1.2.3' });
-    expect(config).toEqual({ port: 8080, keepAliveTimeoutMs: 70_000, shutdownTimeoutMs: 0, version: '1.2.3' });
+    const config = loadConfig({ PORT: '8080', KEEP_ALIVE_TIMEOUT_MS: '70000', SHUTDOWN_TIMEOUT_MS: '0', SHUTDOWN_DELAY_MS: '6000', APP_VERSION: '1.2.3' });
+    expect(config).toEqual({ port: 8080, keepAliveTimeoutMs: 70_000, shutdownTimeoutMs: 0, shutdownDelayMs: 6_000, version: '1.2.3' });
   });
 
   it.each([

@@ -73,4 +73,23 @@ describe('shutDownGracefully', () => {
     expect(Date.now() - started).toBeLessThan(2_000);
     await expect(hanging).resolves.toBe('ECONNRESET');
   });
+
+  it('keeps accepting and answering, with Connection: close, for the delay; then refuses', async () => {
+    const { server, port } = await startServer(0);
+    const lifecycle = new Lifecycle();
+    const started = Date.now();
+    const outcome = shutDownGracefully(server, lifecycle, 5_000, 400);
+    expect(lifecycle.draining).toBe(true);
+
+    const during = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      http.get({ port, host: '127.0.0.1', agent: new http.Agent({ keepAlive: true }) }, resolve).on('error', reject);
+    });
+    during.resume();
+    expect(during.statusCode).toBe(200);
+    expect(during.headers.connection).toBe('close');
+
+    await expect(outcome).resolves.toBe('drained');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+    await expect(get(port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  });
 });

@@ -20,12 +20,14 @@ export interface LoadResult {
   ok: number;
   failures: string[];
   hostnames: Map<string, number>;
+  /** Answers per reported `version`: shows which image versions took traffic (rolling updates). */
+  versions: Map<string, number>;
   maxLatencyMs: number;
   latenciesMs: number[];
 }
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
-  const result: LoadResult = { total: 0, ok: 0, failures: [], hostnames: new Map(), maxLatencyMs: 0, latenciesMs: [] };
+  const result: LoadResult = { total: 0, ok: 0, failures: [], hostnames: new Map(), versions: new Map(), maxLatencyMs: 0, latenciesMs: [] };
   const deadline = Date.now() + options.durationMs;
   let stopped = false;
   void options.until?.then(() => (stopped = true));
@@ -45,8 +47,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         const text = await res.text();
         if (res.status === 200) {
           result.ok += 1;
-          const hostname = (JSON.parse(text) as { hostname?: string }).hostname ?? '?';
+          const { hostname = '?', version = '?' } = JSON.parse(text) as { hostname?: string; version?: string };
           result.hostnames.set(hostname, (result.hostnames.get(hostname) ?? 0) + 1);
+          result.versions.set(version, (result.versions.get(version) ?? 0) + 1);
         } else {
           result.failures.push(`HTTP ${res.status}: ${text.slice(0, 120)}`);
         }

@@ -1,8 +1,10 @@
 import path from 'node:path';
 import { docker, inspect } from './docker';
-import { eventually, freePort } from './http';
+import { freePort } from './http';
+import { waitForRotation } from './rotation';
 
-const repoRoot = path.resolve(__dirname, '../../..');
+/** The repository: compose files and `./nginx` paths resolve from here. */
+export const repoRoot = path.resolve(__dirname, '../../..');
 
 export interface StackOptions {
   /** Extra environment for compose's variable substitution (e.g. RATE_LIMIT_RATE). */
@@ -55,21 +57,7 @@ export class ComposeStack {
 
   /** Waits until NGINX has seen exactly `count` replicas through DNS and each one answers. */
   async waitForReplicas(count: number, timeoutMs = 60_000): Promise<void> {
-    const expected = new Set(await this.hostnames());
-    await eventually(
-      async () => {
-        const seen = new Set<string>();
-        for (let i = 0; i < count * 3; i += 1) {
-          const res = await fetch(this.url('/api/whoami'), { signal: AbortSignal.timeout(5_000) });
-          if (res.status !== 200) return undefined;
-          seen.add(((await res.json()) as { hostname: string }).hostname);
-        }
-        const all = seen.size === count && [...seen].every((h) => expected.has(h));
-        return all ? true : undefined;
-      },
-      timeoutMs,
-      `NGINX to rotate over ${count} replicas`,
-    );
+    await waitForRotation(this.url('/api/whoami'), count, () => this.hostnames(), timeoutMs);
   }
 
   /** Runs a command inside a service's first container (the nginx image has curl). */

@@ -1,4 +1,5 @@
 import type http from 'node:http';
+import net from 'node:net';
 import type { Lifecycle } from './lifecycle';
 
 export type ShutdownOutcome = 'drained' | 'forced';
@@ -7,14 +8,25 @@ export type ShutdownOutcome = 'drained' | 'forced';
 const IDLE_SWEEP_MS = 100;
 
 /**
+ * How long idle keep-alive connections stay open after the listener closes. Closing one races with
+ * NGINX sending a request on it, and NGINX may not retry a POST it has sent (a 502 the client sees;
+ * measured in tests/e2e/chaos.test.ts, "rolling restart"). During this second NGINX either uses each
+ * idle connection once (answered, with `Connection: close`, so NGINX closes it itself) or, once it has
+ * used them up, fails to connect to the closed listener and takes this replica out of its rotation
+ * (max_fails=1). Either way, idle connections left after it are ones NGINX is no longer picking.
+ */
+export const IDLE_GRACE_MS = 1_000;
+
+/**
  * Stops a replica without failing a request:
  * - readiness turns 503 (Lifecycle);
  * - for `delayMs` it keeps accepting and answering: Swarm removes a stopping task from DNS as it
  *   signals it, and NGINX may still send to the address until its next DNS refresh;
- * - the listener closes, so NGINX's next connect is refused and it retries on another replica;
+ * - the listener closes, so NGINX's next connect is refused and it retries on another replica
+ *   (safe even for a POST: nothing was sent);
  * - every response from now on carries `Connection: close`, so NGINX drops the socket itself
  *   instead of reusing one this process is about to close (the keep-alive 502 race);
- * - idle keep-alive sockets close now, and those freed by in-flight requests as they finish;
+ * - idle keep-alive sockets close after IDLE_GRACE_MS, and from then on as soon as they are idle;
  * - whatever is still open after `timeoutMs` is cut, well inside compose's stop_grace_period.
  */
 export async function shutDownGracefully(server: http.Server, lifecycle: Lifecycle, timeoutMs: number, delayMs = 0): Promise<ShutdownOutcome> {
@@ -27,16 +39,22 @@ export async function shutDownGracefully(server: http.Server, lifecycle: Lifecyc
   if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
   return new Promise((resolve) => {
     let outcome: ShutdownOutcome = 'drained';
-    const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
+    let sweep: NodeJS.Timeout | undefined;
+    const grace = setTimeout(() => {
+      server.closeIdleConnections();
+      sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
+    }, Math.min(IDLE_GRACE_MS, timeoutMs));
     const deadline = setTimeout(() => {
       outcome = 'forced';
       server.closeAllConnections();
     }, timeoutMs);
-    server.close(() => {
+    // net.Server's close, not http.Server's: since Node 19 the latter also closes every idle keep-alive
+    // connection at once, which is the race IDLE_GRACE_MS avoids. The callback runs once all connections are gone.
+    net.Server.prototype.close.call(server, () => {
+      clearTimeout(grace);
       clearInterval(sweep);
       clearTimeout(deadline);
       resolve(outcome);
     });
-    server.closeIdleConnections();
   });
 }

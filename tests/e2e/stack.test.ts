@@ -28,18 +28,6 @@ async function whoami(path = '/', headers: Record<string, string> = {}) {
   return { res, body: (await res.json()) as Identity };
 }
 
-/** Worker process ids of the NGINX container: a reload replaces them all. */
-async function nginxWorkerPids(): Promise<string[]> {
-  const [nginx] = await stack.containers('nginx');
-  const { stdout } = await stack.compose(['top', 'nginx']);
-  expect(nginx).toBeDefined();
-  return stdout
-    .split('\n')
-    .filter((line) => line.includes('nginx: worker process'))
-    .map((line) => line.trim().split(/\s+/)[1])
-    .sort();
-}
-
 describe('round robin', () => {
   it('answers curl with JSON naming the replica container', async () => {
     const { res, body } = await whoami();
@@ -124,7 +112,7 @@ describe('the edge', () => {
 
 describe('scaling', () => {
   it('takes 5 replicas into the rotation without an NGINX reload, and drops back to 3 without failing a request', async () => {
-    const workersBefore = await nginxWorkerPids();
+    const workersBefore = await stack.nginxWorkerPids();
     expect(workersBefore.length).toBeGreaterThan(0);
 
     await stack.compose(['up', '--detach', '--no-build', '--no-recreate', '--wait', '--scale', 'server=5']);
@@ -139,7 +127,7 @@ describe('scaling', () => {
     expect(load.ok).toBeGreaterThan(50);
 
     await stack.waitForReplicas(3, 30_000);
-    expect(await nginxWorkerPids()).toEqual(workersBefore);
+    expect(await stack.nginxWorkerPids()).toEqual(workersBefore);
   });
 });
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../server/src/config';
 import { createHttpServer, listen } from '../../server/src/http-server';
 import { Lifecycle } from '../../server/src/lifecycle';
-import { shutDownGracefully } from '../../server/src/shutdown';
+import { IDLE_GRACE_MS, shutDownGracefully } from '../../server/src/shutdown';
 
 /** A server whose handler answers after `delayMs` (or never, when null). */
 async function startServer(delayMs: number | null) {
@@ -15,13 +15,13 @@ async function startServer(delayMs: number | null) {
   return { server, port };
 }
 
-function get(port: number, agent?: http.Agent): Promise<{ status: number; body: string }> {
+function get(port: number, agent?: http.Agent): Promise<{ status: number; body: string; connection?: string }> {
   return new Promise((resolve, reject) => {
     http
       .get({ port, host: '127.0.0.1', agent }, (res) => {
         let body = '';
         res.on('data', (chunk) => (body += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, connection: res.headers.connection }));
       })
       .on('error', reject);
   });
@@ -57,11 +57,41 @@ describe('shutDownGracefully', () => {
     expect(lifecycle.draining).toBe(true);
     await idleSocketClosed;
     await expect(get(port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
-    await expect(inFlight).resolves.toEqual({ status: 200, body: 'done' });
+    await expect(inFlight).resolves.toMatchObject({ status: 200, body: 'done' });
     // The in-flight request's keep-alive socket was swept once its response went out.
     await expect(outcome).resolves.toBe('drained');
     agent.destroy();
     inFlightAgent.destroy();
+  });
+
+  it('answers, with Connection: close, a request that arrives on an idle keep-alive socket just after the listener closed', async () => {
+    const { server, port } = await startServer(0);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    await get(port, agent);
+    await new Promise((r) => setImmediate(r));
+    const outcome = shutDownGracefully(server, new Lifecycle(), 5_000);
+    await new Promise((r) => setTimeout(r, IDLE_GRACE_MS / 4));
+
+    await expect(get(port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    // NGINX may already be sending on the idle socket: cutting it would fail a POST it cannot retry.
+    await expect(get(port, agent)).resolves.toMatchObject({ status: 200, body: 'done', connection: 'close' });
+    await expect(outcome).resolves.toBe('drained');
+    agent.destroy();
+  });
+
+  it('closes idle keep-alive sockets once the grace period is over', async () => {
+    const { server, port } = await startServer(0);
+    const agent = new http.Agent({ keepAlive: true });
+    await get(port, agent);
+    await new Promise((r) => setImmediate(r));
+    const [socket] = Object.values(agent.freeSockets).flat();
+    const closed = new Promise<number>((resolve) => socket?.once('close', () => resolve(Date.now())));
+    const started = Date.now();
+    await expect(shutDownGracefully(server, new Lifecycle(), 5_000)).resolves.toBe('drained');
+    const closedAfter = (await closed) - started;
+    expect(closedAfter).toBeGreaterThanOrEqual(IDLE_GRACE_MS - 50);
+    expect(closedAfter).toBeLessThan(IDLE_GRACE_MS + 1_000);
+    agent.destroy();
   });
 
   it('cuts connections that outlive the timeout', async () => {

@@ -52,3 +52,31 @@ export function rawRequest(port: number, payload: string | Buffer, { idleMs = 1_
     socket.on('error', (err) => (chunks.length > 0 ? finish() : reject(err)));
   });
 }
+
+export interface RawResponse {
+  status: number;
+  /** Lower-case names. */
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Splits what rawRequest returned into the HTTP responses it holds (bodies framed by Content-Length). */
+export function parseRawResponses(raw: string): RawResponse[] {
+  const responses: RawResponse[] = [];
+  let rest = raw;
+  while (rest.startsWith('HTTP/')) {
+    const headEnd = rest.indexOf('\r\n\r\n');
+    if (headEnd < 0) break;
+    const [statusLine, ...lines] = rest.slice(0, headEnd).split('\r\n');
+    const headers: Record<string, string> = {};
+    for (const line of lines) {
+      const colon = line.indexOf(':');
+      headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+    }
+    const length = Number(headers['content-length'] ?? 0);
+    const bodyStart = headEnd + 4;
+    responses.push({ status: Number(statusLine.split(' ')[1]), headers, body: rest.slice(bodyStart, bodyStart + length) });
+    rest = rest.slice(bodyStart + length);
+  }
+  return responses;
+}

@@ -13,6 +13,10 @@ export interface LoadOptions {
   perRequestTimeoutMs?: number;
   /** Stops early when this resolves (e.g. "the fault is over"). */
   until?: Promise<unknown>;
+  /** Sends `Connection: close`: a new connection per request instead of reusing idle keep-alive ones. */
+  connectionClose?: boolean;
+  /** Sends X-Request-ID `<prefix>-<n>` with each request, so a failed one can be looked up in NGINX's access log. */
+  requestIdPrefix?: string;
 }
 
 export interface LoadResult {
@@ -24,24 +28,49 @@ export interface LoadResult {
   versions: Map<string, number>;
   maxLatencyMs: number;
   latenciesMs: number[];
+  /** When each request started (epoch ms), index for index with latenciesMs. */
+  startsMs: number[];
+  /** X-Request-ID of each failed request, with requestIdPrefix. */
+  failedRequestIds: string[];
 }
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
-  const result: LoadResult = { total: 0, ok: 0, failures: [], hostnames: new Map(), versions: new Map(), maxLatencyMs: 0, latenciesMs: [] };
+  const result: LoadResult = {
+    total: 0,
+    ok: 0,
+    failures: [],
+    hostnames: new Map(),
+    versions: new Map(),
+    maxLatencyMs: 0,
+    latenciesMs: [],
+    startsMs: [],
+    failedRequestIds: [],
+  };
   const deadline = Date.now() + options.durationMs;
   let stopped = false;
-  void options.until?.then(() => (stopped = true));
+  const stop = () => (stopped = true);
+  // Stop on a failed fault too: its error is the caller's to report, not a reason to run to durationMs.
+  void options.until?.then(stop, stop);
   const more = () => !stopped && Date.now() < deadline && result.total < options.maxRequests;
 
   async function worker(): Promise<void> {
     while (more()) {
       result.total += 1;
       const started = Date.now();
+      const requestId = options.requestIdPrefix && `${options.requestIdPrefix}-${result.total}`;
+      const headers: Record<string, string> = {};
+      if (options.body) headers['content-type'] = 'application/json';
+      if (options.connectionClose) headers.connection = 'close';
+      if (requestId) headers['x-request-id'] = requestId;
+      const failed = (failure: string) => {
+        result.failures.push(failure);
+        if (requestId) result.failedRequestIds.push(requestId);
+      };
       try {
         const res = await fetch(options.url, {
           method: options.method ?? 'GET',
           body: options.body,
-          headers: options.body ? { 'content-type': 'application/json' } : undefined,
+          headers,
           signal: AbortSignal.timeout(options.perRequestTimeoutMs ?? 15_000),
         });
         const text = await res.text();
@@ -51,13 +80,16 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
           result.hostnames.set(hostname, (result.hostnames.get(hostname) ?? 0) + 1);
           result.versions.set(version, (result.versions.get(version) ?? 0) + 1);
         } else {
-          result.failures.push(`HTTP ${res.status}: ${text.slice(0, 120)}`);
+          failed(`HTTP ${res.status}: ${text.slice(0, 120)}`);
         }
       } catch (err) {
-        result.failures.push(`${(err as Error).name}: ${(err as Error).message}`);
+        // fetch's own message is only "fetch failed": the cause says what the socket did.
+        const cause = (err as Error & { cause?: { code?: string; message?: string } }).cause;
+        failed(`${(err as Error).name}: ${(err as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ''}`);
       }
       const latency = Date.now() - started;
       result.latenciesMs.push(latency);
+      result.startsMs.push(started);
       result.maxLatencyMs = Math.max(result.maxLatencyMs, latency);
     }
   }

@@ -65,6 +65,16 @@ export class ComposeStack {
     return this.compose(['exec', '-T', service, ...command]);
   }
 
+  /** Worker process ids of the NGINX container: a reload replaces them all. */
+  async nginxWorkerPids(): Promise<string[]> {
+    const { stdout } = await this.compose(['top', 'nginx']);
+    return stdout
+      .split('\n')
+      .filter((line) => line.includes('nginx: worker process'))
+      .map((line) => line.trim().split(/\s+/)[1])
+      .sort();
+  }
+
   async down(): Promise<void> {
     await this.compose(['down', '--volumes', '--remove-orphans', '--timeout', '10']);
   }

@@ -4,18 +4,25 @@ import type { Config } from './config';
 import { errorHandler, notFound } from './errors';
 import { Lifecycle } from './lifecycle';
 import { createLogger } from './logger';
+import { HttpMetrics } from './metrics';
 import { requestId } from './request-id';
+import { requestLogger } from './request-log';
 import { echoRoutes } from './routes/echo';
 import { healthRoutes } from './routes/health';
 import { identityRoutes } from './routes/identity';
+import { metricsRoutes } from './routes/metrics';
 
 export interface AppDependencies {
   lifecycle?: Lifecycle;
   logger?: Logger;
+  metrics?: HttpMetrics;
 }
 
 /** Builds the replica's Express app without listening: the entry point and the tests both use it. */
-export function createApp(config: Config, { lifecycle = new Lifecycle(), logger = createLogger() }: AppDependencies = {}): Express {
+export function createApp(
+  config: Config,
+  { lifecycle = new Lifecycle(), logger = createLogger(), metrics = new HttpMetrics() }: AppDependencies = {},
+): Express {
   const app = express();
   // Don't advertise the framework to clients.
   app.disable('x-powered-by');
@@ -24,8 +31,12 @@ export function createApp(config: Config, { lifecycle = new Lifecycle(), logger 
   app.set('trust proxy', 1);
 
   app.use(requestId);
+  // Observability, before any route: a log line and a count for every request (the request id comes first).
+  app.use(requestLogger(logger));
+  app.use(metrics.middleware);
 
   app.use(healthRoutes(lifecycle));
+  app.use(metricsRoutes(metrics.registry));
   app.use(identityRoutes(config.version));
   app.use(echoRoutes());
   app.use(notFound);

@@ -1,0 +1,109 @@
+import { Writable } from 'node:stream';
+import os from 'node:os';
+import express from 'express';
+import pino, { type LevelWithSilent } from 'pino';
+import request from 'supertest';
+import { createApp } from '../../server/src/app';
+import { loadConfig } from '../../server/src/config';
+import { errorHandler } from '../../server/src/errors';
+import { createLogger } from '../../server/src/logger';
+import { requestId } from '../../server/src/request-id';
+import { requestLogger } from '../../server/src/request-log';
+
+interface LogLine {
+  level: number;
+  time: string;
+  hostname: string;
+  msg: string;
+  req?: Record<string, unknown>;
+  res?: Record<string, unknown>;
+  durationMs?: number;
+}
+
+/** A logger built by the replica's createLogger, writing parsed lines into memory. */
+function memoryLogger(level: LevelWithSilent) {
+  const lines: LogLine[] = [];
+  const memory = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as LogLine);
+      done();
+    },
+  });
+  return { logger: createLogger(level, memory), lines };
+}
+
+function loggedApp(level: LevelWithSilent = 'info') {
+  const { logger, lines } = memoryLogger(level);
+  return { app: createApp(loadConfig({}), { logger }), lines };
+}
+
+/** The request line is written when the response finishes, which can be just after supertest resolves. */
+async function requestLines(lines: LogLine[], count: number): Promise<LogLine[]> {
+  for (let i = 0; i < 100 && lines.filter((l) => l.req).length < count; i += 1) await new Promise((r) => setTimeout(r, 10));
+  return lines.filter((l) => l.req);
+}
+
+describe('request log', () => {
+  it('writes one JSON line per request with the request id, method, url, status, duration and hostname', async () => {
+    const { app, lines } = loggedApp();
+    await request(app).get('/api/whoami?x=1').set('X-Request-ID', 'trace-me-42').expect(200);
+    const [line, ...more] = await requestLines(lines, 1);
+    expect(more).toEqual([]);
+    expect(line).toEqual({
+      level: 30,
+      time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      hostname: os.hostname(),
+      req: { id: 'trace-me-42', method: 'GET', url: '/api/whoami?x=1' },
+      res: { statusCode: 200 },
+      durationMs: expect.any(Number),
+      msg: 'request completed',
+    });
+  });
+
+  it('logs the id the replica minted when the client sent none, the one it answered with', async () => {
+    const { app, lines } = loggedApp();
+    const res = await request(app).get('/api/whoami').set('X-Request-ID', 'not a valid id').expect(200);
+    const [line] = await requestLines(lines, 1);
+    expect(line.req?.id).toBe(res.body.requestId);
+  });
+
+  it('logs no request headers (cookies, tokens stay out of the log)', async () => {
+    const { app, lines } = loggedApp();
+    await request(app).get('/').set('Cookie', 'session=secret').set('Authorization', 'Bearer secret').expect(200);
+    const [line] = await requestLines(lines, 1);
+    expect(JSON.stringify(line)).not.toContain('secret');
+  });
+
+  it('logs a 404 at info with its status', async () => {
+    const { app, lines } = loggedApp();
+    await request(app).get('/nope').expect(404);
+    const [notFound] = await requestLines(lines, 1);
+    expect(notFound).toMatchObject({ level: 30, res: { statusCode: 404 } });
+  });
+
+  it('logs a request that failed with a 500 at error', async () => {
+    const { logger, lines } = memoryLogger('info');
+    const app = express()
+      .use(requestId)
+      .use(requestLogger(logger))
+      .get('/boom', () => {
+        throw new Error('kaput');
+      })
+      .use(errorHandler(pino({ level: 'silent' })));
+    await request(app).get('/boom').set('X-Request-ID', 'boom-1').expect(500);
+    const [line] = await requestLines(lines, 1);
+    expect(line).toMatchObject({ level: 50, req: { id: 'boom-1', url: '/boom' }, res: { statusCode: 500 } });
+  });
+
+  it('logs probes and scrapes only at debug, so they do not drown the traffic at info', async () => {
+    const quiet = loggedApp('info');
+    for (const path of ['/healthz', '/readyz', '/metrics']) await request(quiet.app).get(path).expect(200);
+    await request(quiet.app).get('/api/whoami').expect(200);
+    expect((await requestLines(quiet.lines, 1)).map((l) => l.req?.url)).toEqual(['/api/whoami']);
+
+    const verbose = loggedApp('debug');
+    await request(verbose.app).get('/readyz').expect(200);
+    const [probe] = await requestLines(verbose.lines, 1);
+    expect(probe).toMatchObject({ level: 20, req: { url: '/readyz' }, res: { statusCode: 200 } });
+  });
+});

@@ -5,8 +5,8 @@ import { errorHandler, notFound } from './errors';
 import { Lifecycle } from './lifecycle';
 import { createLogger } from './logger';
 import { HttpMetrics } from './metrics';
+import { observeRequests } from './observe-requests';
 import { requestId } from './request-id';
-import { requestLogger } from './request-log';
 import { echoRoutes } from './routes/echo';
 import { healthRoutes } from './routes/health';
 import { identityRoutes } from './routes/identity';
@@ -31,9 +31,8 @@ export function createApp(
   app.set('trust proxy', 1);
 
   app.use(requestId);
-  // Observability, before any route: a log line and a count for every request (the request id comes first).
-  app.use(requestLogger(logger));
-  app.use(metrics.middleware);
+  // Before any route: a log line and a count for every request.
+  app.use(observeRequests(logger, metrics));
 
   app.use(healthRoutes(lifecycle));
   app.use(metricsRoutes(metrics.registry));

@@ -1,7 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestHandler, Response } from 'express';
+import type { Request, Response } from 'express';
 import type { Level, Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 
 /**
  * Paths asked every few seconds by machines: Docker's healthcheck (/readyz every 5 s), probes by
@@ -10,29 +8,28 @@ import { pinoHttp } from 'pino-http';
  */
 const MACHINE_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
-function levelFor(req: IncomingMessage, res: ServerResponse, err: Error | undefined): Level {
-  if (err !== undefined || res.statusCode >= 500) return 'error';
-  return MACHINE_PATHS.has(req.url ?? '') ? 'debug' : 'info';
+function levelFor(req: Request, res: Response, aborted: boolean): Level {
+  if (res.statusCode >= 500) return 'error';
+  if (aborted) return 'warn';
+  return MACHINE_PATHS.has(req.originalUrl) ? 'debug' : 'info';
 }
 
 /**
- * One JSON line per request, when its response is finished (or the client went away):
+ * One JSON line for a request whose response is over (sent, or abandoned by the client):
  * `{"level":30,"time":…,"hostname":…,"req":{"id","method","url"},"res":{"statusCode"},"durationMs":…,"msg":"request completed"}`.
- * `req.id` is the request id NGINX set (res.locals.requestId, from the requestId middleware, which
- * must run first), the same as `request_id` in NGINX's access log. Only these fields are logged: no
- * headers (cookies, tokens), and no per-request copy of them to build.
+ * `req.id` is the request id NGINX set (res.locals.requestId), the same as `request_id` in NGINX's
+ * access log. Only these fields: no headers (cookies, tokens) in the log, and nothing to copy.
  */
-export function requestLogger(logger: Logger): RequestHandler {
-  return pinoHttp({
-    logger,
-    genReqId: (_req, res) => (res as Response).locals.requestId,
-    // Our serializers get the raw objects: pino-std-serializers' full copy of each request would be built and thrown away.
-    wrapSerializers: false,
-    serializers: {
-      req: (req: IncomingMessage & { id?: unknown }) => ({ id: req.id, method: req.method, url: req.url }),
-      res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
+export function logRequest(logger: Logger, req: Request, res: Response, durationMs: number): void {
+  const aborted = !res.writableFinished;
+  const level = levelFor(req, res, aborted);
+  if (!logger.isLevelEnabled(level)) return;
+  logger[level](
+    {
+      req: { id: res.locals.requestId, method: req.method, url: req.originalUrl },
+      res: { statusCode: res.statusCode },
+      durationMs: Math.round(durationMs * 100) / 100,
     },
-    customAttributeKeys: { responseTime: 'durationMs' },
-    customLogLevel: levelFor,
-  });
+    aborted ? 'request aborted' : 'request completed',
+  );
 }

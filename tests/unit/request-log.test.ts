@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import os from 'node:os';
 import express from 'express';
@@ -7,8 +8,9 @@ import { createApp } from '../../server/src/app';
 import { loadConfig } from '../../server/src/config';
 import { errorHandler } from '../../server/src/errors';
 import { createLogger } from '../../server/src/logger';
+import { HttpMetrics } from '../../server/src/metrics';
+import { observeRequests } from '../../server/src/observe-requests';
 import { requestId } from '../../server/src/request-id';
-import { requestLogger } from '../../server/src/request-log';
 
 interface LogLine {
   level: number;
@@ -81,18 +83,35 @@ describe('request log', () => {
     expect(notFound).toMatchObject({ level: 30, res: { statusCode: 404 } });
   });
 
-  it('logs a request that failed with a 500 at error', async () => {
+  /** The replica's observability on a bare app, for behaviour its own routes never show. */
+  function observedApp(routes: express.Router) {
     const { logger, lines } = memoryLogger('info');
-    const app = express()
-      .use(requestId)
-      .use(requestLogger(logger))
-      .get('/boom', () => {
+    const metrics = new HttpMetrics();
+    const app = express().use(requestId).use(observeRequests(logger, metrics)).use(routes).use(errorHandler(pino({ level: 'silent' })));
+    return { app, lines, metrics };
+  }
+
+  it('logs a request that failed with a 500 at error', async () => {
+    const { app, lines } = observedApp(
+      express.Router().get('/boom', () => {
         throw new Error('kaput');
-      })
-      .use(errorHandler(pino({ level: 'silent' })));
+      }),
+    );
     await request(app).get('/boom').set('X-Request-ID', 'boom-1').expect(500);
     const [line] = await requestLines(lines, 1);
-    expect(line).toMatchObject({ level: 50, req: { id: 'boom-1', url: '/boom' }, res: { statusCode: 500 } });
+    expect(line).toMatchObject({ level: 50, req: { id: 'boom-1', url: '/boom' }, res: { statusCode: 500 }, msg: 'request completed' });
+  });
+
+  it('logs a request the client abandoned at warn, and does not count it as answered', async () => {
+    const { app, lines, metrics } = observedApp(express.Router().get('/slow', (_req, res) => void setTimeout(() => res.end(), 300)));
+    const server = app.listen(0);
+    const { port } = server.address() as AddressInfo;
+    await fetch(`http://127.0.0.1:${port}/slow`, { headers: { 'x-request-id': 'gone-1' }, signal: AbortSignal.timeout(50) }).catch(() => undefined);
+    const [line] = await requestLines(lines, 1);
+    expect(line).toMatchObject({ level: 40, req: { id: 'gone-1', url: '/slow' }, msg: 'request aborted' });
+    await new Promise((resolve) => setTimeout(resolve, 400)); // the handler's late end() must not count either
+    expect((await metrics.registry.getSingleMetric('http_requests_total')!.get()).values).toEqual([]);
+    await new Promise((resolve) => server.close(resolve));
   });
 
   it('logs probes and scrapes only at debug, so they do not drown the traffic at info', async () => {

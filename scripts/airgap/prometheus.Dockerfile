@@ -10,7 +10,7 @@ FROM airgap/debian:sid
 
 ARG PROMETHEUS_SERIES=3.5
 
-# --no-install-recommends: the server only (no node exporter, no systemd units' helpers).
+# --no-install-recommends: the server and promtool (its dependency; the healthcheck uses it) only.
 # The base image's /usr/sbin/policy-rc.d (exit 101) keeps postinst from starting a service.
 # The version check fails the build if sid moved on from the requested series: the tag would then lie.
 RUN set -eux; \
@@ -24,9 +24,10 @@ RUN set -eux; \
         *) echo "expected prometheus ${PROMETHEUS_SERIES}.x from sid, got: $version" >&2; exit 1 ;; \
     esac
 
-# Official layout: /bin/prometheus (already there when /bin is merged into /usr/bin), /prometheus (the TSDB, also the working directory) owned
-# by nobody, and a minimal config that scrapes Prometheus itself (Debian's default also
-# scrapes a node exporter that this image does not have).
+# Official layout: /bin/prometheus (already there when /bin is merged into /usr/bin),
+# /prometheus (the TSDB, also the working directory) owned by nobody (65534; its group is
+# `nogroup` on Debian), and a minimal config that scrapes Prometheus itself (Debian's
+# default also scrapes a node exporter that this image does not have).
 RUN set -eux; \
     test -e /bin/prometheus || ln -s /usr/bin/prometheus /bin/prometheus; \
     mkdir -p /prometheus /etc/prometheus; \

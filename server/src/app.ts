@@ -4,19 +4,26 @@ import type { Config } from './config';
 import { errorHandler, notFound } from './errors';
 import { Lifecycle } from './lifecycle';
 import { createLogger } from './logger';
+import { HttpMetrics } from './metrics';
+import { observeRequests } from './observe-requests';
 import { requestId } from './request-id';
 import { echoRoutes } from './routes/echo';
 import { healthRoutes } from './routes/health';
 import { identityRoutes } from './routes/identity';
 import { liveRoutes } from './routes/live';
+import { metricsRoutes } from './routes/metrics';
 
 export interface AppDependencies {
   lifecycle?: Lifecycle;
   logger?: Logger;
+  metrics?: HttpMetrics;
 }
 
 /** Builds the replica's Express app without listening: the entry point and the tests both use it. */
-export function createApp(config: Config, { lifecycle = new Lifecycle(), logger = createLogger() }: AppDependencies = {}): Express {
+export function createApp(
+  config: Config,
+  { lifecycle = new Lifecycle(), logger = createLogger(), metrics = new HttpMetrics() }: AppDependencies = {},
+): Express {
   const app = express();
   // Don't advertise the framework to clients.
   app.disable('x-powered-by');
@@ -25,8 +32,11 @@ export function createApp(config: Config, { lifecycle = new Lifecycle(), logger 
   app.set('trust proxy', 1);
 
   app.use(requestId);
+  // Before any route: a log line and a count for every request.
+  app.use(observeRequests(logger, metrics));
 
   app.use(healthRoutes(lifecycle));
+  app.use(metricsRoutes(metrics.registry));
   app.use(identityRoutes(config.version));
   app.use(echoRoutes());
   app.use(liveRoutes());

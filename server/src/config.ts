@@ -1,3 +1,5 @@
+import type { LevelWithSilent } from 'pino';
+
 /**
  * The replica's configuration, read from the environment once at start-up.
  * Every variable is validated here so that a typo fails fast with one line naming it,
@@ -22,6 +24,8 @@ export interface Config {
   shutdownDelayMs: number;
   /** Reported by the identity endpoints, so a rolling update can be watched replica by replica. */
   version: string;
+  /** The least severe log lines written. Requests log at info; probes and scrapes at debug. */
+  logLevel: LevelWithSilent;
 }
 
 export class ConfigError extends Error {}
@@ -50,6 +54,18 @@ function readVersion(env: Env): string {
   return raw;
 }
 
+const LOG_LEVELS: readonly LevelWithSilent[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function readLogLevel(env: Env): LevelWithSilent {
+  const raw = env.LOG_LEVEL;
+  if (raw === undefined || raw === '') return 'info';
+  const level = LOG_LEVELS.find((name) => name === raw);
+  if (level === undefined) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+  }
+  return level;
+}
+
 export function loadConfig(env: Env): Config {
   return {
     port: readInteger(env, 'PORT', 3000, 1, 65535),
@@ -57,5 +73,6 @@ export function loadConfig(env: Env): Config {
     shutdownTimeoutMs: readInteger(env, 'SHUTDOWN_TIMEOUT_MS', 5_000, 0, 60_000),
     shutdownDelayMs: readInteger(env, 'SHUTDOWN_DELAY_MS', 0, 0, 60_000),
     version: readVersion(env),
+    logLevel: readLogLevel(env),
   };
 }

@@ -6,7 +6,7 @@ import { createApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createHttpServer, listen } from './http-server';
 import { Lifecycle } from './lifecycle';
-import { createLogger } from './logger';
+import { createLogger, flushLogs, stdoutDestination } from './logger';
 import { shutDownGracefully } from './shutdown';
 
 function configOrExit(): Config {
@@ -22,7 +22,8 @@ function configOrExit(): Config {
 
 async function main(): Promise<void> {
   const config = configOrExit();
-  const logger = createLogger();
+  const logDestination = stdoutDestination();
+  const logger = createLogger(config.logLevel, logDestination);
   const lifecycle = new Lifecycle();
   const server = createHttpServer(createApp(config, { lifecycle, logger }), config);
 
@@ -32,7 +33,8 @@ async function main(): Promise<void> {
       logger.info({ signal }, 'shutting down: draining connections');
       void shutDownGracefully(server, lifecycle, config.shutdownTimeoutMs, config.shutdownDelayMs).then((outcome) => {
         logger.info({ outcome }, 'stopped');
-        process.exit(outcome === 'drained' ? 0 : 1);
+        // The log is written asynchronously: exit once every line, this one included, is out.
+        void flushLogs(logDestination).then(() => process.exit(outcome === 'drained' ? 0 : 1));
       });
     });
   }

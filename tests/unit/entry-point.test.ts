@@ -50,11 +50,14 @@ describe('entry point', () => {
     await waitFor(() => replica.output().stdout.includes('"listening"'), 20_000);
     const res = await fetch(`http://127.0.0.1:${port}/readyz`);
     expect(res.status).toBe(200);
+    await fetch(`http://127.0.0.1:${port}/api/whoami`, { headers: { 'x-request-id': 'last-words-1' } });
 
     const signalledAt = Date.now();
     replica.child.kill('SIGTERM');
     expect(await replica.exited).toBe(0);
     expect(Date.now() - signalledAt).toBeLessThan(2_000);
+    // The log is written asynchronously: every line, the request's and the last one, is out before the exit.
+    expect(replica.output().stdout).toContain('"id":"last-words-1"');
     expect(replica.output().stdout).toContain('"outcome":"drained"');
   });
 });

@@ -10,6 +10,8 @@ export interface StackOptions {
   /** Extra environment for compose's variable substitution (e.g. RATE_LIMIT_RATE). */
   env?: Record<string, string>;
   replicas?: number;
+  /** Compose profiles to enable (e.g. `monitoring`), for every command on this project, `down` included. */
+  profiles?: string[];
 }
 
 /**
@@ -23,12 +25,13 @@ export class ComposeStack {
     readonly project: string,
     readonly port: number,
     private readonly env: NodeJS.ProcessEnv,
+    private readonly profiles: string[],
   ) {}
 
   static async up(name: string, options: StackOptions = {}): Promise<ComposeStack> {
     const port = await freePort();
     const env = { ...process.env, HTTP_PORT: String(port), ...options.env };
-    const stack = new ComposeStack(`rrtest-${name}`, port, env);
+    const stack = new ComposeStack(`rrtest-${name}`, port, env, options.profiles ?? []);
     await stack.compose(['down', '--volumes', '--remove-orphans', '--timeout', '5']); // leftovers of an aborted run
     const replicas = options.replicas ?? 3;
     await stack.compose(['up', '--detach', '--no-build', '--wait', '--scale', `server=${replicas}`], 180_000);
@@ -41,11 +44,12 @@ export class ComposeStack {
   }
 
   compose(args: string[], timeoutMs = 120_000) {
-    return docker(['compose', '--project-directory', repoRoot, '--project-name', this.project, ...args], { env: this.env, timeoutMs });
+    const profiles = this.profiles.flatMap((profile) => ['--profile', profile]);
+    return docker(['compose', '--project-directory', repoRoot, '--project-name', this.project, ...profiles, ...args], { env: this.env, timeoutMs });
   }
 
   /** Container ids of a service, in compose's order. */
-  async containers(service: 'server' | 'nginx'): Promise<string[]> {
+  async containers(service: 'server' | 'nginx' | 'prometheus'): Promise<string[]> {
     const { stdout } = await this.compose(['ps', '--quiet', service]);
     return stdout.split('\n').filter(Boolean);
   }

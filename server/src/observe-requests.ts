@@ -1,0 +1,25 @@
+import { performance } from 'node:perf_hooks';
+import type { RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import type { HttpMetrics } from './metrics';
+import { logRequest } from './request-log';
+
+/**
+ * Logs and counts every request once its response is over. The hot path's whole cost: one clock
+ * read and one listener per request, shared by the log line and the metrics. (pino-http, which
+ * builds a child logger and sets seven properties per request, cost ~30 µs of CPU per request
+ * here even with logging off: README, Observability.)
+ * Must run after requestId, whose id the log line carries.
+ */
+export function observeRequests(logger: Logger, metrics: HttpMetrics): RequestHandler {
+  return (req, res, next) => {
+    const started = performance.now();
+    // 'close' rather than 'finish': it also comes when the client leaves before the response is sent.
+    res.once('close', () => {
+      const durationMs = performance.now() - started;
+      metrics.record(req, res, durationMs);
+      logRequest(logger, req, res, durationMs);
+    });
+    next();
+  };
+}

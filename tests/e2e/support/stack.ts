@@ -8,6 +8,8 @@ export interface StackOptions {
   /** Extra environment for compose's variable substitution (e.g. RATE_LIMIT_RATE). */
   env?: Record<string, string>;
   replicas?: number;
+  /** Compose project name; `rrtest-<name>` unless given (the benchmark's stacks are `rrbench-...`). */
+  project?: string;
 }
 
 /**
@@ -26,7 +28,7 @@ export class ComposeStack {
   static async up(name: string, options: StackOptions = {}): Promise<ComposeStack> {
     const port = await freePort();
     const env = { ...process.env, HTTP_PORT: String(port), ...options.env };
-    const stack = new ComposeStack(`rrtest-${name}`, port, env);
+    const stack = new ComposeStack(options.project ?? `rrtest-${name}`, port, env);
     await stack.compose(['down', '--volumes', '--remove-orphans', '--timeout', '5']); // leftovers of an aborted run
     const replicas = options.replicas ?? 3;
     await stack.compose(['up', '--detach', '--no-build', '--wait', '--scale', `server=${replicas}`], 180_000);
@@ -43,7 +45,7 @@ export class ComposeStack {
   }
 
   /** Container ids of a service, in compose's order. */
-  async containers(service: 'server' | 'nginx'): Promise<string[]> {
+  async containers(service: string): Promise<string[]> {
     const { stdout } = await this.compose(['ps', '--quiet', service]);
     return stdout.split('\n').filter(Boolean);
   }

@@ -31,9 +31,8 @@ async function output(args: string[], pattern: RegExp): Promise<string> {
   try {
     const { stdout, stderr } = await docker(args);
     return pattern.exec(`${stdout}\n${stderr}`)?.[1] ?? 'unknown';
-  } catch (err) {
-    // `wrk -v` exits 1 after printing its version; docker() puts its stderr in the message.
-    return pattern.exec(String((err as Error).message))?.[1] ?? 'unknown';
+  } catch {
+    return 'unknown';
   }
 }
 
@@ -49,7 +48,8 @@ export async function describeMachine(stack: BenchStack): Promise<Machine> {
     compose: await output(['compose', 'version', '--short'], /^(\S+)/),
     nginx: await output(['exec', nginxId, 'nginx', '-v'], /nginx version: nginx\/(\S+)/),
     node: await output(['exec', serverId, 'node', '--version'], /^(v\S+)/),
-    wrk: await output(['exec', stack.loadgen, 'wrk', '-v'], /^wrk (\S+)/m),
+    // `wrk -v` prints its version, then exits 1.
+    wrk: await output(['exec', stack.loadgen, 'sh', '-c', 'wrk -v || true'], /^wrk (\S+)/m),
     loadBefore: os.loadavg()[0],
   };
 }

@@ -73,7 +73,8 @@ interface Snapshot {
   hostNs: number;
 }
 
-const HOST_PROCESSES = ['dockerd', 'docker-proxy'];
+// dockerd stores every container's log lines; containerd-shim copies them out of the container; docker-proxy carries published ports.
+const HOST_PROCESSES = ['dockerd', 'containerd-shim', 'containerd-shim-runc-v2', 'docker-proxy'];
 
 function probesOf(stack: BenchStack): ContainerProbe[] {
   const { loadgen, loadgenHost, nginx, servers, bare } = stack.probes;

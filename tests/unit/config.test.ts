@@ -2,12 +2,12 @@ import { ConfigError, loadConfig } from '../../server/src/config';
 
 describe('loadConfig', () => {
   it('uses documented defaults when nothing is set', () => {
-    expect(loadConfig({})).toEqual({ port: 3000, keepAliveTimeoutMs: 65_000, shutdownTimeoutMs: 5_000, version: 'dev' });
+    expect(loadConfig({})).toEqual({ port: 3000, keepAliveTimeoutMs: 65_000, listenBacklog: 4_096, shutdownTimeoutMs: 5_000, version: 'dev' });
   });
 
   it('reads every variable', () => {
-    const config = loadConfig({ PORT: '8080', KEEP_ALIVE_TIMEOUT_MS: '70000', SHUTDOWN_TIMEOUT_MS: '0', APP_VERSION: '1.2.3' });
-    expect(config).toEqual({ port: 8080, keepAliveTimeoutMs: 70_000, shutdownTimeoutMs: 0, version: '1.2.3' });
+    const config = loadConfig({ PORT: '8080', KEEP_ALIVE_TIMEOUT_MS: '70000', LISTEN_BACKLOG: '1024', SHUTDOWN_TIMEOUT_MS: '0', APP_VERSION: '1.2.3' });
+    expect(config).toEqual({ port: 8080, keepAliveTimeoutMs: 70_000, listenBacklog: 1_024, shutdownTimeoutMs: 0, version: '1.2.3' });
   });
 
   it.each([
@@ -17,6 +17,8 @@ describe('loadConfig', () => {
     ['PORT', '3000.5', /^PORT must be a whole number/],
     ['PORT', '-1', /^PORT must be a whole number/],
     ['KEEP_ALIVE_TIMEOUT_MS', '10', /^KEEP_ALIVE_TIMEOUT_MS must be between 1000 and 600000/],
+    ['LISTEN_BACKLOG', '0', /^LISTEN_BACKLOG must be between 1 and 65535, got 0$/],
+    ['LISTEN_BACKLOG', 'lots', /^LISTEN_BACKLOG must be a whole number/],
     ['SHUTDOWN_TIMEOUT_MS', '1e3', /^SHUTDOWN_TIMEOUT_MS must be a whole number/],
     ['APP_VERSION', 'v 1', /^APP_VERSION must be 1-64 characters/],
   ])('rejects %s=%s with a message naming the variable', (name, value, message) => {

@@ -15,7 +15,7 @@ function table(header: string[], lines: string[][]): string {
 
 export function resultsTable(rows: Row[]): string {
   return table(
-    ['scenario', 'conns', 'req/s median (range)', 'p50 ms', 'p99 ms', 'max ms', '4xx/5xx', 'socket errors', 'timeouts', 'CPU wrk', 'CPU nginx', 'CPU app', 'CPU host', 'upstream connects /1k req'],
+    ['scenario', 'conns', 'req/s median (range)', 'p50 ms', 'p99 ms', 'max ms', '4xx/5xx', 'socket errors', 'timeouts', 'CPU wrk', 'CPU nginx', 'CPU app', 'CPU host', 'upstream connects /1k req', 'SYNs dropped'],
     rows.map((r) => [
       r.scenario.label,
       String(r.connections),
@@ -30,7 +30,8 @@ export function resultsTable(rows: Row[]): string {
       coresText(r.cpu.nginx),
       coresText(r.cpu.app),
       coresText(r.cpu.host),
-      r.scenario.id.startsWith('nginx-') && r.scenario.id !== 'nginx-return-200' ? r.upstreamConnectsPer1k.toFixed(1) : '–',
+      r.scenario.proxied ? r.upstreamConnectsPer1k.toFixed(1) : '–',
+      String(r.listenOverflows),
     ]),
   );
 }

@@ -162,7 +162,7 @@ export async function runBenchmark(
   settings: BenchSettings,
   progress: Progress = () => undefined,
 ): Promise<BenchResult> {
-  const memoryScenario = scenarios.find((s) => s.id === 'nginx-3') ?? scenarios.find((s) => s.id.startsWith('nginx-') && s.id !== 'nginx-return-200');
+  const memoryScenario = scenarios.find((s) => s.id === 'nginx-3') ?? scenarios.find((s) => s.proxied);
   const memoryStack = memoryScenario && stacks.get(memoryScenario.replicas);
   const idle = new Map((memoryStack?.probes.servers ?? []).map((p) => [p, p.rssBytes()]));
 

@@ -2,7 +2,7 @@
  * `npm run bench`: the stack's benchmark (docs/benchmarks.md says what and how). Settings come from the
  * environment so a quick look and the full run are the same code:
  *   BENCH_ROUNDS (3)  BENCH_DURATION_S (5)  BENCH_WARMUP_S (1)  BENCH_CONNECTIONS (50,200,1000)
- *   BENCH_SCENARIOS (all; e.g. direct,nginx-1)  BENCH_SETTLE_S (15)  BENCH_OUTPUT (docs/benchmarks.md; "-" for none)
+ *   BENCH_SCENARIOS (all; e.g. direct,nginx-1)  BENCH_SETTLE_S (10)  BENCH_OUTPUT (docs/benchmarks.md; "-" for none)
  */
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -35,15 +35,15 @@ export function settingsFromEnv(): BenchSettings {
     connections,
     timeoutS: 2,
     threads: Math.max(1, os.cpus().length),
-    settleS: positive('BENCH_SETTLE_S', 15),
+    settleS: positive('BENCH_SETTLE_S', 10),
   };
 }
 
-/** Seconds the measurements take: each is a warm-up, the run, and ~0.5 s of docker exec and readings. */
+/** Seconds the measurements take: each is a warm-up, the run, and ~1 s for two `docker exec`s and the readings. */
 export function budgetSeconds(scenarios: readonly Scenario[], settings: BenchSettings): number {
   const perRound = scenarios.reduce((n, s) => n + levelsFor(s, settings.connections).length, 0);
-  const each = settings.warmupS + settings.durationS + 0.5;
-  return settings.rounds * perRound * each + settings.durationS + settings.settleS;
+  const each = settings.warmupS + settings.durationS + 1;
+  return settings.rounds * perRound * each + settings.durationS + 2 * settings.settleS;
 }
 
 export function generatedSection(result: BenchResult, machine: Machine): string {

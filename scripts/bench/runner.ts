@@ -48,8 +48,13 @@ export interface Measurement {
 
 export interface MemoryReading {
   replica: string;
+  /** Before any load: the process as it started. */
+  coldBytes: number;
+  /** After every round, idle for `settleS`: the level a replica that has served load rests at. */
   idleBytes: number;
+  /** Right after the memory run at the top concurrency. */
   afterLoadBytes: number;
+  /** `settleS` later, without traffic. */
   settledBytes: number;
 }
 
@@ -132,21 +137,29 @@ export async function measure(stack: BenchStack, scenario: Scenario, connections
   };
 }
 
+const rssOf = (probes: ContainerProbe[]) => new Map(probes.map((p) => [p, p.rssBytes()]));
+
 /**
- * The replicas' memory around a run at the highest concurrency through NGINX: idle before it (the
- * stack has only answered probes), right after, and after `settleS` seconds without traffic.
+ * The replicas' memory around one more run at the highest concurrency through NGINX. A fresh Node
+ * process is smaller than one that has served load (V8 grows its young generation under allocation
+ * pressure and keeps it), so "back near idle" compares with the replica idle after the rounds, not
+ * with the cold figure, which is reported beside it.
  */
-async function memoryAroundLoad(stack: BenchStack, scenario: Scenario, idle: Map<ContainerProbe, number>, settings: BenchSettings) {
+async function memoryAroundLoad(stack: BenchStack, scenario: Scenario, cold: Map<ContainerProbe, number>, settings: BenchSettings) {
+  const servers = stack.probes.servers;
   const connections = Math.max(...settings.connections);
+  await sleep(settings.settleS * 1_000);
+  const idle = rssOf(servers);
   await wrk(stack, scenario, settings, connections, settings.durationS);
-  const afterLoad = new Map(stack.probes.servers.map((p) => [p, p.rssBytes()]));
+  const afterLoad = rssOf(servers);
   await sleep(settings.settleS * 1_000);
   return {
     scenario: scenario.id,
     connections,
     settleS: settings.settleS,
-    replicas: stack.probes.servers.map((p) => ({
+    replicas: servers.map((p) => ({
       replica: p.name,
+      coldBytes: cold.get(p)!,
       idleBytes: idle.get(p)!,
       afterLoadBytes: afterLoad.get(p)!,
       settledBytes: p.rssBytes(),
@@ -164,7 +177,7 @@ export async function runBenchmark(
 ): Promise<BenchResult> {
   const memoryScenario = scenarios.find((s) => s.id === 'nginx-3') ?? scenarios.find((s) => s.proxied);
   const memoryStack = memoryScenario && stacks.get(memoryScenario.replicas);
-  const idle = new Map((memoryStack?.probes.servers ?? []).map((p) => [p, p.rssBytes()]));
+  const cold = rssOf(memoryStack?.probes.servers ?? []);
 
   const measurements: Measurement[] = [];
   for (let round = 1; round <= settings.rounds; round += 1) {
@@ -177,6 +190,6 @@ export async function runBenchmark(
       );
     }
   }
-  const memory = memoryScenario && memoryStack ? await memoryAroundLoad(memoryStack, memoryScenario, idle, settings) : undefined;
+  const memory = memoryScenario && memoryStack ? await memoryAroundLoad(memoryStack, memoryScenario, cold, settings) : undefined;
   return { settings, scenarios, measurements, memory };
 }

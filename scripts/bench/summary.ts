@@ -115,7 +115,7 @@ export function checkTargets(result: BenchResult, rows: Row[]): TargetCheck[] {
       checks.push({
         target: `${r.replica}: memory back near idle ${result.memory.settleS} s after the load`,
         connections: result.memory.connections,
-        measured: `idle ${mib(r.idleBytes)} MiB → ${mib(r.afterLoadBytes)} MiB after → ${mib(r.settledBytes)} MiB`,
+        measured: `cold ${mib(r.coldBytes)} MiB; idle ${mib(r.idleBytes)} → ${mib(r.afterLoadBytes)} after the run → ${mib(r.settledBytes)} MiB`,
         met: nearIdle(r.idleBytes, r.settledBytes),
       });
     }

@@ -58,6 +58,7 @@ describe('npm run bench, in miniature', () => {
   it("reads the replicas' memory before and after the load", () => {
     expect(result.memory?.replicas).toHaveLength(1);
     const [replica] = result.memory!.replicas;
+    expect(replica.coldBytes).toBeGreaterThan(1024 * 1024);
     expect(replica.idleBytes).toBeGreaterThan(1024 * 1024);
     expect(replica.afterLoadBytes).toBeGreaterThan(1024 * 1024);
   });

@@ -3,8 +3,9 @@
  * environment so a quick look and the full run are the same code:
  *   BENCH_ROUNDS (3)  BENCH_DURATION_S (5)  BENCH_WARMUP_S (1)  BENCH_CONNECTIONS (50,200,1000)
  *   BENCH_SCENARIOS (all; e.g. direct,nginx-1)  BENCH_SETTLE_S (10)  BENCH_OUTPUT (docs/benchmarks.md; "-" for none)
+ *   BENCH_REPORT_ONLY=1: no measuring; rewrites the markdown from the last run's JSON (after a change to the report's wording).
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describeMachine, type Machine } from './machine';
@@ -62,7 +63,8 @@ export function generatedSection(result: BenchResult, machine: Machine): string 
     '',
     'Medians over rounds, range in brackets; errors and timeouts are totals over all rounds. CPU columns are cores',
     'used during the measured seconds (1.00 = one core busy), from each container\'s cgroup; "app" is the replicas',
-    '(or the bare Express process); "host" is dockerd (it carries every container\'s log lines) and docker-proxy.',
+    '(or the bare Express process); "host" is dockerd and containerd-shim (they carry every container\'s log lines)',
+    'and docker-proxy (the published port): on a shared machine it includes the other tenants\' containers.',
     '',
     resultsTable(rows),
     '',
@@ -74,10 +76,19 @@ export function generatedSection(result: BenchResult, machine: Machine): string 
   ].join('\n');
 }
 
+function reportOnly(output: string): void {
+  const { machine, ...result } = JSON.parse(readFileSync(output.replace(/\.md$/, '.json'), 'utf8')) as BenchResult & { machine: Machine };
+  writeGenerated(output, generatedSection(result, machine));
+}
+
 async function main(): Promise<void> {
+  const output = process.env.BENCH_OUTPUT ?? path.join(repoRoot, 'docs/benchmarks.md');
+  if (process.env.BENCH_REPORT_ONLY === '1') {
+    reportOnly(output);
+    return;
+  }
   const settings = settingsFromEnv();
   const scenarios = selectScenarios(process.env.BENCH_SCENARIOS?.split(',').filter(Boolean));
-  const output = process.env.BENCH_OUTPUT ?? path.join(repoRoot, 'docs/benchmarks.md');
   const say = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
   say(`measurements will take about ${Math.ceil(budgetSeconds(scenarios, settings))} s, after building the images and starting the stacks`);

@@ -69,6 +69,7 @@ type Plan = Array<{ scenario: Scenario; connections: number }>;
 
 export function planRound(scenarios: readonly Scenario[], connections: readonly number[], round: number): Plan {
   const plan = scenarios.flatMap((scenario) => levelsFor(scenario, connections).map((c) => ({ scenario, connections: c })));
+  // Each round starts a third of the list further on: with the default 3 rounds, every third is first once.
   const shift = plan.length === 0 ? 0 : (round * Math.ceil(plan.length / 3)) % plan.length;
   return [...plan.slice(shift), ...plan.slice(0, shift)];
 }
@@ -78,8 +79,9 @@ interface Snapshot {
   hostNs: number;
 }
 
-// dockerd stores every container's log lines; containerd-shim copies them out of the container; docker-proxy carries published ports.
-const HOST_PROCESSES = ['dockerd', 'containerd-shim', 'containerd-shim-runc-v2', 'docker-proxy'];
+// dockerd stores every container's log lines; containerd-shim (containerd-shim-runc-v2: the kernel keeps 15
+// characters of a command name) copies them out of the container; docker-proxy carries published ports.
+const HOST_PROCESSES = ['dockerd', 'containerd-shim', 'docker-proxy'];
 
 function probesOf(stack: BenchStack): ContainerProbe[] {
   const { loadgen, loadgenHost, nginx, servers, bare } = stack.probes;

@@ -14,6 +14,12 @@ export interface Config {
    * proxy, or NGINX can reuse a socket Node is closing and answer 502.
    */
   keepAliveTimeoutMs: number;
+  /**
+   * Queue of connections the kernel accepts before Node does (listen backlog; the kernel caps it at
+   * net.core.somaxconn). Node's default, 511, overflowed when 1,000 clients arrived through NGINX at
+   * once: each dropped SYN is retried after 1 s, which showed as a p99 above a second (docs/benchmarks.md).
+   */
+  listenBacklog: number;
   /** Upper bound on a graceful shutdown: in-flight requests get this long before sockets are cut. */
   shutdownTimeoutMs: number;
   /**
@@ -70,6 +76,7 @@ export function loadConfig(env: Env): Config {
   return {
     port: readInteger(env, 'PORT', 3000, 1, 65535),
     keepAliveTimeoutMs: readInteger(env, 'KEEP_ALIVE_TIMEOUT_MS', 65_000, 1_000, 600_000),
+    listenBacklog: readInteger(env, 'LISTEN_BACKLOG', 4_096, 1, 65_535),
     shutdownTimeoutMs: readInteger(env, 'SHUTDOWN_TIMEOUT_MS', 5_000, 0, 60_000),
     shutdownDelayMs: readInteger(env, 'SHUTDOWN_DELAY_MS', 0, 0, 60_000),
     version: readVersion(env),

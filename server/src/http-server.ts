@@ -12,10 +12,11 @@ export function createHttpServer(handler: RequestListener, config: Config): http
   return server;
 }
 
-export function listen(server: http.Server, port: number): Promise<void> {
+/** `backlog`: see Config.listenBacklog (511 is Node's own default). */
+export function listen(server: http.Server, port: number, backlog = 511): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, () => {
+    server.listen({ port, backlog }, () => {
       server.off('error', reject);
       resolve();
     });

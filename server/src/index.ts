@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     });
   }
 
-  await listen(server, config.port);
+  await listen(server, config.port, config.listenBacklog);
   logger.info({ port: config.port, version: config.version }, 'listening');
 }
 

@@ -36,6 +36,16 @@ describe('createHttpServer', () => {
   });
 });
 
+describe('listen', () => {
+  it('asks the kernel for the configured listen backlog, not Node\'s 511', async () => {
+    const server = createHttpServer(() => undefined, loadConfig({}));
+    const listenSpy = jest.spyOn(server, 'listen');
+    await listen(server, 0, loadConfig({}).listenBacklog);
+    server.close();
+    expect(listenSpy).toHaveBeenCalledWith({ port: 0, backlog: 4_096 }, expect.any(Function));
+  });
+});
+
 describe('shutDownGracefully', () => {
   it('lets an in-flight request finish, closes idle keep-alive sockets, and refuses new connections', async () => {
     const { server, port } = await startServer(300);

@@ -12,6 +12,8 @@ export interface StackOptions {
   replicas?: number;
   /** Compose profiles to enable (e.g. `monitoring`), for every command on this project, `down` included. */
   profiles?: string[];
+  /** Compose project name; `rrtest-<name>` unless given (the benchmark's stacks are `rrbench-...`). */
+  project?: string;
 }
 
 /**
@@ -31,7 +33,7 @@ export class ComposeStack {
   static async up(name: string, options: StackOptions = {}): Promise<ComposeStack> {
     const port = await freePort();
     const env = { ...process.env, HTTP_PORT: String(port), ...options.env };
-    const stack = new ComposeStack(`rrtest-${name}`, port, env, options.profiles ?? []);
+    const stack = new ComposeStack(options.project ?? `rrtest-${name}`, port, env, options.profiles ?? []);
     await stack.compose(['down', '--volumes', '--remove-orphans', '--timeout', '5']); // leftovers of an aborted run
     const replicas = options.replicas ?? 3;
     await stack.compose(['up', '--detach', '--no-build', '--wait', '--scale', `server=${replicas}`], 180_000);
@@ -49,7 +51,7 @@ export class ComposeStack {
   }
 
   /** Container ids of a service, in compose's order. */
-  async containers(service: 'server' | 'nginx' | 'prometheus'): Promise<string[]> {
+  async containers(service: string): Promise<string[]> {
     const { stdout } = await this.compose(['ps', '--quiet', service]);
     return stdout.split('\n').filter(Boolean);
   }

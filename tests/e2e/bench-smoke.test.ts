@@ -1,0 +1,79 @@
+/**
+ * The benchmark's smoke test: `npm run bench`'s own code, in a tiny configuration (one round of 1 s at
+ * 10 connections, two scenarios) against a real bench stack. It asserts that the run works end to end and
+ * produces well-formed results and tables, never how fast anything was: the benchmark itself is `npm run bench`.
+ */
+import { describeMachine, type Machine } from '../../scripts/bench/machine';
+import { generatedSection } from '../../scripts/bench/main';
+import { resultsTable } from '../../scripts/bench/report';
+import { runBenchmark, type BenchResult } from '../../scripts/bench/runner';
+import { selectScenarios } from '../../scripts/bench/scenarios';
+import { buildImages, downBenchStacks, upBenchStacks, type BenchStack } from '../../scripts/bench/stacks';
+import { summarise } from '../../scripts/bench/summary';
+import { failures } from '../../scripts/bench/wrk';
+
+const scenarios = selectScenarios(['direct', 'nginx-1']);
+let stacks: Map<number, BenchStack> | undefined;
+let result: BenchResult;
+let machine: Machine;
+
+beforeAll(async () => {
+  await buildImages(['loadgen']); // the replica's image comes from global-setup
+  stacks = await upBenchStacks('rrtest-i5-bench', scenarios);
+  machine = await describeMachine(stacks.get(1)!);
+  result = await runBenchmark(stacks, scenarios, { rounds: 1, durationS: 1, warmupS: 0, connections: [10], timeoutS: 2, threads: 2, settleS: 0 });
+}, 600_000);
+
+afterAll(async () => {
+  if (stacks) await downBenchStacks(stacks);
+});
+
+describe('npm run bench, in miniature', () => {
+  it('measures each scenario once, with answered requests and no failures', () => {
+    expect(result.measurements.map((m) => `${m.scenario}@${m.connections}`).sort()).toEqual(['direct@10', 'nginx-1@10']);
+    for (const m of result.measurements) {
+      expect(m.wrk.requests).toBeGreaterThan(0);
+      expect(m.requestsPerSecond).toBeGreaterThan(0);
+      expect(failures(m.wrk)).toBe(0);
+      expect(m.wrk.p50Us).toBeLessThanOrEqual(m.wrk.p99Us);
+      expect(m.wrk.p99Us).toBeLessThanOrEqual(m.wrk.maxUs);
+    }
+  });
+
+  it("reads each process's CPU from its cgroup: the replica serves direct traffic, NGINX proxies the other", () => {
+    const direct = result.measurements.find((m) => m.scenario === 'direct')!;
+    const proxied = result.measurements.find((m) => m.scenario === 'nginx-1')!;
+    expect(direct.cpu.replicas[0]).toBeGreaterThan(0);
+    expect(direct.cpu.loadgen).toBeGreaterThan(0);
+    expect(direct.cpu.nginx).toBeLessThan(proxied.cpu.nginx);
+    expect(proxied.cpu.nginx).toBeGreaterThan(0);
+  });
+
+  it('sees NGINX reuse its upstream connections (keep-alive): far fewer connects than requests', () => {
+    const proxied = result.measurements.find((m) => m.scenario === 'nginx-1')!;
+    // Without upstream keep-alive this is ~1,000 (one connect per request).
+    expect(proxied.upstreamConnectsPer1k).toBeLessThan(100);
+  });
+
+  it("reads the replicas' memory before and after the load", () => {
+    expect(result.memory?.replicas).toHaveLength(1);
+    const [replica] = result.memory!.replicas;
+    expect(replica.coldBytes).toBeGreaterThan(1024 * 1024);
+    expect(replica.idleBytes).toBeGreaterThan(1024 * 1024);
+    expect(replica.afterLoadBytes).toBeGreaterThan(1024 * 1024);
+  });
+
+  it('renders a well-formed results table and the docs section', () => {
+    const lines = resultsTable(summarise(result)).split('\n');
+    expect(lines).toHaveLength(4); // header, separator, two rows
+    const columns = lines[0].split('|').length;
+    for (const line of lines) expect(line.split('|')).toHaveLength(columns);
+    expect(lines[2]).toMatch(/^\| one replica, direct \| 10 \| [\d,]+ \(/);
+
+    const section = generatedSection(result, { ...machine, loadAfter: 0 });
+    expect(section).toMatch(/^## Latest run/);
+    expect(section).toContain('| NGINX → 1 ≥ 0.95x one replica direct | 10 |');
+    expect(section).toMatch(/nginx \d+\.\d+\.\d+; Node v\d+/);
+    expect(section).toMatch(/wrk \S*\d+\.\d+/);
+  });
+});

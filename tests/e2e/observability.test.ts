@@ -13,7 +13,7 @@ let prometheusPort: number;
 
 beforeAll(async () => {
   prometheusPort = await freePort();
-  stack = await ComposeStack.up('i4o-obs', { profiles: ['monitoring'], env: { PROMETHEUS_PORT: String(prometheusPort) } });
+  stack = await ComposeStack.up('i4o-obs', { extraFiles: ['docker-compose.monitoring.yml'], env: { PROMETHEUS_PORT: String(prometheusPort) } });
 });
 
 afterAll(async () => {
@@ -143,7 +143,7 @@ describe('internal endpoints', () => {
   });
 });
 
-describe('Prometheus (compose profile `monitoring`)', () => {
+describe('Prometheus (docker-compose.monitoring.yml)', () => {
   it('is published on loopback only', async () => {
     const [id] = await stack.containers('prometheus');
     expect((await inspect(id)).HostConfig.PortBindings['9090/tcp']).toEqual([{ HostIp: '127.0.0.1', HostPort: String(prometheusPort) }]);

@@ -10,8 +10,8 @@ export interface StackOptions {
   /** Extra environment for compose's variable substitution (e.g. RATE_LIMIT_RATE). */
   env?: Record<string, string>;
   replicas?: number;
-  /** Compose profiles to enable (e.g. `monitoring`), for every command on this project, `down` included. */
-  profiles?: string[];
+  /** Compose files layered on top of COMPOSE_FILE (or docker-compose.yml), e.g. docker-compose.monitoring.yml. */
+  extraFiles?: string[];
   /** Compose project name; `rrtest-<name>` unless given (the benchmark's stacks are `rrbench-...`). */
   project?: string;
 }
@@ -27,13 +27,15 @@ export class ComposeStack {
     readonly project: string,
     readonly port: number,
     private readonly env: NodeJS.ProcessEnv,
-    private readonly profiles: string[],
   ) {}
 
   static async up(name: string, options: StackOptions = {}): Promise<ComposeStack> {
     const port = await freePort();
-    const env = { ...process.env, HTTP_PORT: String(port), ...options.env };
-    const stack = new ComposeStack(options.project ?? `rrtest-${name}`, port, env, options.profiles ?? []);
+    const env: NodeJS.ProcessEnv = { ...process.env, HTTP_PORT: String(port), ...options.env };
+    if (options.extraFiles) {
+      env.COMPOSE_FILE = [...(env.COMPOSE_FILE ?? 'docker-compose.yml').split(':'), ...options.extraFiles].join(':');
+    }
+    const stack = new ComposeStack(options.project ?? `rrtest-${name}`, port, env);
     await stack.compose(['down', '--volumes', '--remove-orphans', '--timeout', '5']); // leftovers of an aborted run
     const replicas = options.replicas ?? 3;
     await stack.compose(['up', '--detach', '--no-build', '--wait', '--scale', `server=${replicas}`], 180_000);
@@ -46,8 +48,7 @@ export class ComposeStack {
   }
 
   compose(args: string[], timeoutMs = 120_000) {
-    const profiles = this.profiles.flatMap((profile) => ['--profile', profile]);
-    return docker(['compose', '--project-directory', repoRoot, '--project-name', this.project, ...profiles, ...args], { env: this.env, timeoutMs });
+    return docker(['compose', '--project-directory', repoRoot, '--project-name', this.project, ...args], { env: this.env, timeoutMs });
   }
 
   /** Container ids of a service, in compose's order. */

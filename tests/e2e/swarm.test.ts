@@ -4,7 +4,7 @@
  * load. The engine is put in swarm mode only if it is not, and left as it was found.
  */
 import path from 'node:path';
-import { docker, inspect } from './support/docker';
+import { docker, inspect, nginxWorkerPids } from './support/docker';
 import { sleep } from './support/http';
 import { runLoad, type LoadResult } from './support/load';
 import { repoRoot } from './support/stack';
@@ -78,10 +78,9 @@ async function watchTasks(done: Promise<unknown>, started: number, wanted: strin
   return { fewestRunning, allNewAfterMs };
 }
 
-async function nginxWorkerPids(): Promise<string[]> {
+async function workerPids(): Promise<string[]> {
   const [nginx] = await the().containers('nginx');
-  const { stdout } = await docker(['top', nginx, '-o', 'pid,args']);
-  return stdout.split('\n').filter((line) => line.includes('nginx: worker process')).map((line) => line.trim().split(/\s+/)[0]).sort();
+  return nginxWorkerPids(nginx);
 }
 
 /** Deploys the stack again with `version` under steady load, until the server's update reaches one of `endStates`. */
@@ -134,7 +133,7 @@ describe('docker stack deploy', () => {
 
 describe('docker service scale', () => {
   it('takes 5 tasks into the rotation and drops back to 3 under load, without a failed request or an NGINX reload', async () => {
-    const workersBefore = await nginxWorkerPids();
+    const workersBefore = await workerPids();
     expect(workersBefore.length).toBeGreaterThan(0);
     const since = new Date();
     const { load, value: secondsToFive } = await underLoad(async () => {
@@ -153,7 +152,7 @@ describe('docker service scale', () => {
     expect(load.hostnames.size).toBeGreaterThanOrEqual(5);
     // Healthcheck interval (5 s) + NGINX's DNS refresh (5 s) + start-up, with room for a loaded machine.
     expect(secondsToFive).toBeLessThan(30);
-    expect(await nginxWorkerPids()).toEqual(workersBefore);
+    expect(await workerPids()).toEqual(workersBefore);
   });
 });
 

@@ -28,3 +28,13 @@ export async function inspect<T = Record<string, any>>(id: string): Promise<T> {
   const { stdout } = await docker(['inspect', id]);
   return (JSON.parse(stdout) as T[])[0];
 }
+
+/** Worker process ids of an NGINX container, sorted: a reload replaces every one of them. */
+export async function nginxWorkerPids(containerId: string): Promise<string[]> {
+  const { stdout } = await docker(['top', containerId, '-o', 'pid,args']);
+  return stdout
+    .split('\n')
+    .filter((line) => line.includes('nginx: worker process'))
+    .map((line) => line.trim().split(/\s+/)[0])
+    .sort();
+}

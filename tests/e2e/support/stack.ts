@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { docker, inspect } from './docker';
+import { docker, inspect, nginxWorkerPids } from './docker';
 import { freePort } from './http';
 import { waitForRotation } from './rotation';
 
@@ -74,12 +74,8 @@ export class ComposeStack {
 
   /** Worker process ids of the NGINX container: a reload replaces them all. */
   async nginxWorkerPids(): Promise<string[]> {
-    const { stdout } = await this.compose(['top', 'nginx']);
-    return stdout
-      .split('\n')
-      .filter((line) => line.includes('nginx: worker process'))
-      .map((line) => line.trim().split(/\s+/)[1])
-      .sort();
+    const [nginx] = await this.containers('nginx');
+    return nginxWorkerPids(nginx);
   }
 
   async down(): Promise<void> {

@@ -1,4 +1,4 @@
-import { hostnameColour } from './hostname-colour';
+import { hostnameColour } from '../shared/hostname-colour';
 import type { Identity } from './identity';
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

@@ -20,7 +20,10 @@ export function stdoutDestination(): LogDestination {
  * The default destination is synchronous stdout, for one-off loggers (tests, tools);
  * the entry point passes stdoutDestination().
  */
-export function createLogger(level: LevelWithSilent = 'info', destination: DestinationStream = pino.destination(1)): Logger {
+export function createLogger(
+  level: LevelWithSilent = 'info',
+  destination: DestinationStream = pino.destination(1),
+): Logger {
   return pino({ level, base: { hostname: os.hostname() }, timestamp: pino.stdTimeFunctions.isoTime }, destination);
 }
 

@@ -29,7 +29,12 @@ export const IDLE_GRACE_MS = 1_000;
  * - idle keep-alive sockets close after IDLE_GRACE_MS, and from then on as soon as they are idle;
  * - whatever is still open after `timeoutMs` is cut, well inside compose's stop_grace_period.
  */
-export async function shutDownGracefully(server: http.Server, lifecycle: Lifecycle, timeoutMs: number, delayMs = 0): Promise<ShutdownOutcome> {
+export async function shutDownGracefully(
+  server: http.Server,
+  lifecycle: Lifecycle,
+  timeoutMs: number,
+  delayMs = 0,
+): Promise<ShutdownOutcome> {
   lifecycle.startDraining();
   // Prepended so the header is set before the app's handler can send its response.
   server.prependListener('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -40,10 +45,13 @@ export async function shutDownGracefully(server: http.Server, lifecycle: Lifecyc
   return new Promise((resolve) => {
     let outcome: ShutdownOutcome = 'drained';
     let sweep: NodeJS.Timeout | undefined;
-    const grace = setTimeout(() => {
-      server.closeIdleConnections();
-      sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
-    }, Math.min(IDLE_GRACE_MS, timeoutMs));
+    const grace = setTimeout(
+      () => {
+        server.closeIdleConnections();
+        sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
+      },
+      Math.min(IDLE_GRACE_MS, timeoutMs),
+    );
     const deadline = setTimeout(() => {
       outcome = 'forced';
       server.closeAllConnections();

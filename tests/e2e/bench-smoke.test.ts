@@ -3,14 +3,14 @@
  * 10 connections, two scenarios) against a real bench stack. It asserts that the run works end to end and
  * produces well-formed results and tables, never how fast anything was: the benchmark itself is `npm run bench`.
  */
-import { describeMachine, type Machine } from '../../scripts/bench/machine';
-import { generatedSection } from '../../scripts/bench/main';
-import { resultsTable } from '../../scripts/bench/report';
-import { runBenchmark, type BenchResult } from '../../scripts/bench/runner';
-import { selectScenarios } from '../../scripts/bench/scenarios';
-import { buildImages, downBenchStacks, upBenchStacks, type BenchStack } from '../../scripts/bench/stacks';
-import { summarise } from '../../scripts/bench/summary';
-import { failures } from '../../scripts/bench/wrk';
+import { describeMachine, type Machine } from '../../tools/bench/machine';
+import { generatedSection } from '../../tools/bench/main';
+import { resultsTable } from '../../tools/bench/report';
+import { runBenchmark, type BenchResult } from '../../tools/bench/runner';
+import { selectScenarios } from '../../tools/bench/scenarios';
+import { buildImages, downBenchStacks, upBenchStacks, type BenchStack } from '../../tools/bench/stacks';
+import { summarise } from '../../tools/bench/summary';
+import { failures } from '../../tools/bench/wrk';
 
 const scenarios = selectScenarios(['direct', 'nginx-1']);
 let stacks: Map<number, BenchStack> | undefined;
@@ -21,7 +21,15 @@ beforeAll(async () => {
   await buildImages(['loadgen']); // the replica's image comes from global-setup
   stacks = await upBenchStacks('rrtest-i5-bench', scenarios);
   machine = await describeMachine(stacks.get(1)!);
-  result = await runBenchmark(stacks, scenarios, { rounds: 1, durationS: 1, warmupS: 0, connections: [10], timeoutS: 2, threads: 2, settleS: 0 });
+  result = await runBenchmark(stacks, scenarios, {
+    rounds: 1,
+    durationS: 1,
+    warmupS: 0,
+    connections: [10],
+    timeoutS: 2,
+    threads: 2,
+    settleS: 0,
+  });
 }, 600_000);
 
 afterAll(async () => {
@@ -30,7 +38,10 @@ afterAll(async () => {
 
 describe('npm run bench, in miniature', () => {
   it('measures each scenario once, with answered requests and no failures', () => {
-    expect(result.measurements.map((m) => `${m.scenario}@${m.connections}`).sort()).toEqual(['direct@10', 'nginx-1@10']);
+    expect(result.measurements.map((m) => `${m.scenario}@${m.connections}`).sort()).toEqual([
+      'direct@10',
+      'nginx-1@10',
+    ]);
     for (const m of result.measurements) {
       expect(m.wrk.requests).toBeGreaterThan(0);
       expect(m.requestsPerSecond).toBeGreaterThan(0);

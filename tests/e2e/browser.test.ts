@@ -4,9 +4,9 @@
  * replica that is gone.
  */
 import type { Page } from 'playwright-core';
-import { launchChromium, type Chromium } from '../../scripts/chromium';
-import { eventually } from './support/http';
-import { ComposeStack } from './support/stack';
+import { launchChromium, type Chromium } from '../../harness/chromium';
+import { eventually } from '../../harness/http';
+import { ComposeStack } from '../../harness/stack';
 
 let stack: ComposeStack;
 let chromium: Chromium;
@@ -31,7 +31,11 @@ interface Row {
 /** The live view's bars, as drawn. */
 function rows(page: Page): Promise<Row[]> {
   return page.$$eval('#replicas .replica', (elements) =>
-    elements.map((e) => ({ hostname: e.getAttribute('data-hostname') ?? '', count: Number(e.getAttribute('data-count')), stale: e.classList.contains('stale') })),
+    elements.map((e) => ({
+      hostname: e.getAttribute('data-hostname') ?? '',
+      count: Number(e.getAttribute('data-count')),
+      stale: e.classList.contains('stale'),
+    })),
   );
 }
 
@@ -44,7 +48,8 @@ function untilRows(page: Page, check: (drawn: Row[]) => boolean, timeoutMs: numb
 }
 
 /** Resolves once the page draws exactly `count` bars (stale ones included). */
-const barsDrawn = (page: Page, count: number, timeoutMs: number) => untilRows(page, (drawn) => drawn.length === count, timeoutMs, `${count} bars`);
+const barsDrawn = (page: Page, count: number, timeoutMs: number) =>
+  untilRows(page, (drawn) => drawn.length === count, timeoutMs, `${count} bars`);
 
 interface Problem {
   text: string;
@@ -85,7 +90,12 @@ describe('live view in a real browser', () => {
     const { page, problems } = await openLiveView();
     await barsDrawn(page, 3, 15_000);
     // Let it poll (5 req/s) for a few seconds: every bar grows, and the strip fills.
-    await untilRows(page, (drawn) => drawn.length === 3 && drawn.every((r) => r.count >= 4), 15_000, 'every bar at 4 answers');
+    await untilRows(
+      page,
+      (drawn) => drawn.length === 3 && drawn.every((r) => r.count >= 4),
+      15_000,
+      'every bar at 4 answers',
+    );
 
     const drawn = await rows(page);
     expect(new Set(drawn.map((r) => r.hostname))).toEqual(new Set(await stack.hostnames()));
@@ -138,7 +148,9 @@ describe('live view in a real browser', () => {
     const remaining = new Set(await stack.hostnames());
     await untilRows(page, (drawn) => drawn.filter((r) => r.stale).length === 1, 30_000, 'one stale bar');
     const drawn = await rows(page);
-    expect(drawn.filter((r) => r.stale).map((r) => r.hostname)).toEqual(drawn.map((r) => r.hostname).filter((h) => !remaining.has(h)));
+    expect(drawn.filter((r) => r.stale).map((r) => r.hostname)).toEqual(
+      drawn.map((r) => r.hostname).filter((h) => !remaining.has(h)),
+    );
     expect(drawn).toHaveLength(4);
     // A poll that failed while a replica left is NGINX's failover (stack.test.ts asserts it); here, only the page counts.
     expect(problems.filter((p) => !p.url.endsWith('/api/whoami'))).toEqual([]);

@@ -4,12 +4,12 @@
  * rotation) before the next test. Figures are printed as `[chaos] ...` lines for docs/reliability.md.
  */
 import { accessLog, upstreamsTried } from './support/access-log';
-import { docker, inspect } from './support/docker';
-import { eventually, sleep } from './support/http';
+import { docker, inspect } from '../../harness/docker';
+import { eventually, sleep } from '../../harness/http';
 import { expectShortJsonError, fetchedAnswer } from './support/json-error';
 import { runLoad, type LoadOptions, type LoadResult } from './support/load';
 import { containerIp, crashReplica, replicaRssKb, restartCount } from './support/replica';
-import { ComposeStack } from './support/stack';
+import { ComposeStack } from '../../harness/stack';
 
 let stack: ComposeStack;
 
@@ -23,7 +23,14 @@ afterAll(async () => {
 
 /** The usual load of these tests: GETs (and POSTs when asked) until `until` settles, bounded in time and count. */
 function load(until: Promise<unknown>, extra: Partial<LoadOptions> = {}): Promise<LoadResult> {
-  return runLoad({ url: stack.url('/api/whoami'), concurrency: 4, durationMs: 90_000, maxRequests: 200_000, until, ...extra });
+  return runLoad({
+    url: stack.url('/api/whoami'),
+    concurrency: 4,
+    durationMs: 90_000,
+    maxRequests: 200_000,
+    until,
+    ...extra,
+  });
 }
 
 function postLoad(until: Promise<unknown>): Promise<LoadResult> {
@@ -31,7 +38,9 @@ function postLoad(until: Promise<unknown>): Promise<LoadResult> {
 }
 
 function report(what: string, result: LoadResult): void {
-  console.log(`[chaos] ${what}: ${result.failures.length} failed of ${result.total}, worst latency ${result.maxLatencyMs} ms`);
+  console.log(
+    `[chaos] ${what}: ${result.failures.length} failed of ${result.total}, worst latency ${result.maxLatencyMs} ms`,
+  );
 }
 
 /** POSTs to /api/echo with a known X-Request-ID, so NGINX's access log can say which replicas it tried. */
@@ -43,11 +52,21 @@ async function tracedPost(requestId: string) {
     body: JSON.stringify({ requestId }),
     signal: AbortSignal.timeout(30_000),
   });
-  return { requestId, answer: await fetchedAnswer(res), elapsedMs: Date.now() - started, retryAfter: res.headers.get('retry-after') };
+  return {
+    requestId,
+    answer: await fetchedAnswer(res),
+    elapsedMs: Date.now() - started,
+    retryAfter: res.headers.get('retry-after'),
+  };
 }
 
 async function waitHealthy(id: string): Promise<void> {
-  await eventually(async () => ((await docker(['inspect', '-f', '{{.State.Health.Status}}', id])).stdout.trim() === 'healthy' ? true : undefined), 60_000, `${id} healthy`);
+  await eventually(
+    async () =>
+      (await docker(['inspect', '-f', '{{.State.Health.Status}}', id])).stdout.trim() === 'healthy' ? true : undefined,
+    60_000,
+    `${id} healthy`,
+  );
 }
 
 describe('soak', () => {
@@ -77,7 +96,9 @@ describe('soak', () => {
     expect(last.length).toBeGreaterThanOrEqual(3);
     replicas.forEach((_, i) => {
       const growth = mean(last, i) / mean(first, i) - 1;
-      console.log(`[chaos] soak replica ${i + 1} RSS ${Math.round(mean(first, i) / 1024)} -> ${Math.round(mean(last, i) / 1024)} MB (${(growth * 100).toFixed(1)} %)`);
+      console.log(
+        `[chaos] soak replica ${i + 1} RSS ${Math.round(mean(first, i) / 1024)} -> ${Math.round(mean(last, i) / 1024)} MB (${(growth * 100).toFixed(1)} %)`,
+      );
       expect(growth).toBeLessThan(0.2);
     });
   });
@@ -94,7 +115,11 @@ describe('a replica is killed (SIGKILL) mid-load', () => {
     report('kill', result);
     expect(result.failures).toEqual([]);
 
-    await eventually(async () => ((await restartCount(victim)) > restartsBefore ? true : undefined), 30_000, 'the restart policy to restart the replica');
+    await eventually(
+      async () => ((await restartCount(victim)) > restartsBefore ? true : undefined),
+      30_000,
+      'the restart policy to restart the replica',
+    );
     // waitForReplicas sees all three hostnames, the killed one included (a restart keeps the container and its name).
     await stack.waitForReplicas(3);
   });
@@ -121,14 +146,20 @@ describe('a replica hangs (docker pause)', () => {
 
       expect(result.failures).toEqual([]);
       expect(result.maxLatencyMs).toBeLessThan(LATENCY_BOUND_MS);
-      const hung = result.latenciesMs.map((latency, i) => ({ latency, start: result.startsMs[i] })).filter((r) => r.latency >= READ_TIMEOUT_MS - 500);
+      const hung = result.latenciesMs
+        .map((latency, i) => ({ latency, start: result.startsMs[i] }))
+        .filter((r) => r.latency >= READ_TIMEOUT_MS - 500);
       expect(hung.length).toBeGreaterThan(0); // the fault bit: some requests met the paused replica
       const firstFailureAt = Math.min(...hung.map((r) => r.start + r.latency));
       // fail_timeout=10s: requests started after the first failure never go to the paused replica, so none waits.
-      const window = result.latenciesMs.filter((_, i) => result.startsMs[i] > firstFailureAt + 500 && result.startsMs[i] < firstFailureAt + 9_000);
+      const window = result.latenciesMs.filter(
+        (_, i) => result.startsMs[i] > firstFailureAt + 500 && result.startsMs[i] < firstFailureAt + 9_000,
+      );
       expect(window.length).toBeGreaterThan(50);
       expect(Math.max(...window)).toBeLessThan(2_000);
-      console.log(`[chaos] pause: ${hung.length} requests waited a read timeout, then ${window.length} requests in the next 8.5 s, worst ${Math.max(...window)} ms`);
+      console.log(
+        `[chaos] pause: ${hung.length} requests waited a read timeout, then ${window.length} requests in the next 8.5 s, worst ${Math.max(...window)} ms`,
+      );
 
       // The POST that reached the paused replica timed out (504) and was not replayed elsewhere.
       const timedOut = postResults.filter((p) => p.answer.status !== 200);
@@ -167,7 +198,9 @@ describe('non-idempotent requests', () => {
       expect(upstreamsTried(entry!)).toHaveLength(1); // at most one replica ever saw each POST
     }
     expect(upstreamsTried(log.find((e) => e.request_id === failed[0].requestId)!)).toEqual([victimIp]);
-    console.log(`[chaos] POST on a dying replica: ${failed[0].answer.status} after ${failed[0].elapsedMs} ms, tried ${victimIp} only`);
+    console.log(
+      `[chaos] POST on a dying replica: ${failed[0].answer.status} after ${failed[0].elapsedMs} ms, tried ${victimIp} only`,
+    );
     await stack.waitForReplicas(3);
   });
 });
@@ -209,7 +242,16 @@ describe('NGINX reload under load (nginx -s reload, three times)', () => {
   it('fails no request of clients that open a connection per request', async () => {
     const workersBefore = await stack.nginxWorkerPids();
     const done = reloads();
-    const [gets, posts] = await Promise.all([load(done, { connectionClose: true }), load(done, { connectionClose: true, url: stack.url('/api/echo'), method: 'POST', body: '{"reload":true}', concurrency: 2 })]);
+    const [gets, posts] = await Promise.all([
+      load(done, { connectionClose: true }),
+      load(done, {
+        connectionClose: true,
+        url: stack.url('/api/echo'),
+        method: 'POST',
+        body: '{"reload":true}',
+        concurrency: 2,
+      }),
+    ]);
     report('reload, new connection per request, GET', gets);
     report('reload, new connection per request, POST', posts);
     expect(gets.failures).toEqual([]);
@@ -228,7 +270,16 @@ describe('NGINX reload under load (nginx -s reload, three times)', () => {
     const since = new Date();
     const done = reloads();
     const prefix = `i3-reload-${Date.now()}`;
-    const [gets, posts] = await Promise.all([load(done, { requestIdPrefix: `${prefix}-get` }), load(done, { requestIdPrefix: `${prefix}-post`, url: stack.url('/api/echo'), method: 'POST', body: '{"reload":true}', concurrency: 2 })]);
+    const [gets, posts] = await Promise.all([
+      load(done, { requestIdPrefix: `${prefix}-get` }),
+      load(done, {
+        requestIdPrefix: `${prefix}-post`,
+        url: stack.url('/api/echo'),
+        method: 'POST',
+        body: '{"reload":true}',
+        concurrency: 2,
+      }),
+    ]);
     report('reload, keep-alive clients, GET', gets);
     report('reload, keep-alive clients, POST', posts);
     const failures = [...gets.failures, ...posts.failures];
@@ -255,7 +306,11 @@ describe('keep-alive race', () => {
     const burst = async () => {
       const answers = await Promise.all(
         Array.from({ length: CONNECTIONS }, async () => {
-          const res = await fetch(stack.url('/api/echo'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"idle":true}' });
+          const res = await fetch(stack.url('/api/echo'), {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: '{"idle":true}',
+          });
           return { status: res.status, body: await res.text() };
         }),
       );
@@ -322,7 +377,11 @@ describe('all replicas down (docker compose stop server)', () => {
       await stack.compose(['start', 'server']);
     }
     const startedAt = Date.now();
-    await eventually(async () => ((await fetch(stack.url('/api/whoami'))).status === 200 ? true : undefined), 30_000, 'service to resume');
+    await eventually(
+      async () => ((await fetch(stack.url('/api/whoami'))).status === 200 ? true : undefined),
+      30_000,
+      'service to resume',
+    );
     const resumeMs = Date.now() - startedAt;
     console.log(`[chaos] all down: service resumed ${resumeMs} ms after \`compose start\` returned`);
     expect(resumeMs).toBeLessThan(15_000);

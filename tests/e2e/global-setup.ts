@@ -1,5 +1,5 @@
-import path from 'node:path';
-import { docker } from './support/docker';
+import { docker } from '../../harness/docker';
+import { repoRoot } from '../../harness/repo';
 
 /**
  * Runs once before the e2e tests: makes sure a Docker engine and Compose v2 answer, then builds
@@ -11,15 +11,17 @@ export default async function globalSetup(): Promise<void> {
     await docker(['info', '--format', '{{.ServerVersion}}'], { timeoutMs: 15_000 });
   } catch {
     throw new Error(
-      'E2E tests need a Docker engine and none answers (`docker info` failed). On Debian, as root: `bash scripts/provision-docker.sh` installs Docker and Compose v2 and starts dockerd.',
+      'E2E tests need a Docker engine and none answers (`docker info` failed). On Debian, as root: `bash airgap/provision-docker.sh` installs Docker and Compose v2 and starts dockerd.',
     );
   }
   try {
     await docker(['compose', 'version'], { timeoutMs: 15_000 });
   } catch {
-    throw new Error('E2E tests need Docker Compose v2 (`docker compose version` failed). `bash scripts/provision-docker.sh` installs it.');
+    throw new Error(
+      'E2E tests need Docker Compose v2 (`docker compose version` failed). `bash airgap/provision-docker.sh` installs it.',
+    );
   }
   const started = Date.now();
-  await docker(['compose', '--project-directory', path.resolve(__dirname, '../..'), 'build', '--quiet', 'server'], { timeoutMs: 900_000 });
+  await docker(['compose', '--project-directory', repoRoot, 'build', '--quiet', 'server'], { timeoutMs: 900_000 });
   console.log(`\n[e2e] images built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }

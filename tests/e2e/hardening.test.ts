@@ -4,8 +4,8 @@
  * published replica ports, /healthz|/readyz|/metrics hidden, security headers on a proxied answer,
  * X-Forwarded-For and X-Real-IP sent together.
  */
-import { docker, inspect } from './support/docker';
-import { ComposeStack } from './support/stack';
+import { docker, inspect } from '../../harness/docker';
+import { ComposeStack } from '../../harness/stack';
 
 let stack: ComposeStack;
 
@@ -43,7 +43,9 @@ describe.each(['nginx', 'server'] as const)('the %s container', (service) => {
 
   it('has a read-only root filesystem, with tmpfs only where it must write', async () => {
     expect(container.HostConfig.ReadonlyRootfs).toBe(true);
-    expect(Object.keys(container.HostConfig.Tmpfs).sort()).toEqual(service === 'nginx' ? ['/etc/nginx/conf.d', '/tmp'] : ['/tmp']);
+    expect(Object.keys(container.HostConfig.Tmpfs).sort()).toEqual(
+      service === 'nginx' ? ['/etc/nginx/conf.d', '/tmp'] : ['/tmp'],
+    );
     await expect(inside(id, 'touch /hardening-probe')).rejects.toThrow(/Read-only file system|Permission denied/);
     await expect(inside(id, 'touch /usr/hardening-probe')).rejects.toThrow(/Read-only file system|Permission denied/);
   });
@@ -79,7 +81,13 @@ describe('NGINX', () => {
     expect(outside.status).toBe(404);
     expect(await outside.text()).not.toMatch(/Active connections/);
     const [replica] = await stack.containers('server');
-    const internal = await docker(['exec', replica, 'node', '-e', "fetch('http://nginx:8081/nginx_status').then(async (r) => console.log(r.status, await r.text()))"]);
+    const internal = await docker([
+      'exec',
+      replica,
+      'node',
+      '-e',
+      "fetch('http://nginx:8081/nginx_status').then(async (r) => console.log(r.status, await r.text()))",
+    ]);
     expect(internal.stdout).toMatch(/^200 Active connections: \d+/);
   });
 

@@ -4,13 +4,14 @@
  * (normal traffic answers, no replica restarted).
  */
 import { accessLog } from './support/access-log';
-import { inspect } from './support/docker';
-import { parseRawResponses, rawRequest, sleep } from './support/http';
+import { inspect } from '../../harness/docker';
+import { sleep } from '../../harness/http';
+import { parseRawResponses, rawRequest } from './support/raw-http';
 import { expectShortJsonError, fetchedAnswer } from './support/json-error';
 import { runLoad } from './support/load';
 import { restartCount } from './support/replica';
 import { slowloris } from './support/slowloris';
-import { ComposeStack } from './support/stack';
+import { ComposeStack } from '../../harness/stack';
 
 let stack: ComposeStack;
 
@@ -42,7 +43,12 @@ describe('hostile and malformed input', () => {
   /** [what, raw request, expected status(es), expected error code] */
   type Case = [string, string, number | number[], string?];
   const cases: Case[] = [
-    ['body over NGINX client_max_body_size (64k)', echo('application/json', `"${'a'.repeat(70_000)}"`), 413, 'payload_too_large'],
+    [
+      'body over NGINX client_max_body_size (64k)',
+      echo('application/json', `"${'a'.repeat(70_000)}"`),
+      413,
+      'payload_too_large',
+    ],
     ['body over the echo limit (16 kB)', echo('application/json', `"${'a'.repeat(20_000)}"`), 413, 'payload_too_large'],
     ['invalid JSON', echo('application/json', '{"unterminated": '), 400, 'invalid_json'],
     ['wrong content type on /api/echo', echo('text/plain', 'hello'), 415, 'unsupported_media_type'],
@@ -60,8 +66,18 @@ describe('hostile and malformed input', () => {
     ['an encoded NUL in the path', request('GET /etc/passwd%00.json HTTP/1.1'), [400, 404]],
     ['a raw NUL byte in the path', request('GET /etc/passwd\0 HTTP/1.1'), 400],
     // Not 4xx, but the right answers, and NGINX's HTML pages until json-errors.conf listed them.
-    ['an unknown Transfer-Encoding', 'POST /api/echo HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: xchunked\r\n\r\n', 501, 'not_implemented'],
-    ['an HTTP version NGINX does not speak', 'GET / HTTP/2.0\r\nHost: localhost\r\n\r\n', 505, 'http_version_not_supported'],
+    [
+      'an unknown Transfer-Encoding',
+      'POST /api/echo HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: xchunked\r\n\r\n',
+      501,
+      'not_implemented',
+    ],
+    [
+      'an HTTP version NGINX does not speak',
+      'GET / HTTP/2.0\r\nHost: localhost\r\n\r\n',
+      505,
+      'http_version_not_supported',
+    ],
   ];
 
   // A rest parameter: with a named fourth parameter and a three-item row, Jest would take it for `done` and wait.
@@ -98,10 +114,18 @@ describe('hostile and malformed input', () => {
   it('serves normal clients while 200 slowloris connections trickle headers, and closes those after client_header_timeout (10 s)', async () => {
     const slow = slowloris(stack.port, { connections: 200 });
     await sleep(500);
-    const normal = await runLoad({ url: stack.url('/api/whoami'), concurrency: 2, durationMs: 12_000, maxRequests: 50_000, until: slow });
+    const normal = await runLoad({
+      url: stack.url('/api/whoami'),
+      concurrency: 2,
+      durationMs: 12_000,
+      maxRequests: 50_000,
+      until: slow,
+    });
     const closed = await slow;
     const closedAfter = closed.map((c) => c.closedAfterMs ?? Infinity);
-    console.log(`[hostile] slowloris: 200 slow connections closed after ${Math.min(...closedAfter)}-${Math.max(...closedAfter)} ms; normal clients ${normal.failures.length} failed of ${normal.total}, worst ${normal.maxLatencyMs} ms`);
+    console.log(
+      `[hostile] slowloris: 200 slow connections closed after ${Math.min(...closedAfter)}-${Math.max(...closedAfter)} ms; normal clients ${normal.failures.length} failed of ${normal.total}, worst ${normal.maxLatencyMs} ms`,
+    );
     expect(normal.failures).toEqual([]);
     expect(normal.ok).toBeGreaterThan(100);
     expect(normal.maxLatencyMs).toBeLessThan(2_000);
@@ -111,13 +135,23 @@ describe('hostile and malformed input', () => {
   });
 
   it('lets normal bursts through with the default rate limit', async () => {
-    const burst = await runLoad({ url: stack.url('/api/whoami'), concurrency: 16, durationMs: 20_000, maxRequests: 1_000 });
+    const burst = await runLoad({
+      url: stack.url('/api/whoami'),
+      concurrency: 16,
+      durationMs: 20_000,
+      maxRequests: 1_000,
+    });
     expect(burst.failures).toEqual([]);
     expect(burst.ok).toBe(1_000);
   });
 
   it('still answers normal traffic after the battery, and no replica restarted', async () => {
-    const after = await runLoad({ url: stack.url('/api/whoami'), concurrency: 4, durationMs: 10_000, maxRequests: 300 });
+    const after = await runLoad({
+      url: stack.url('/api/whoami'),
+      concurrency: 4,
+      durationMs: 10_000,
+      maxRequests: 300,
+    });
     expect(after.failures).toEqual([]);
     expect(after.hostnames.size).toBe(3);
     for (const id of await stack.containers('server')) {

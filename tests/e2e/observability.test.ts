@@ -4,16 +4,19 @@
  * finding every replica through Docker's DNS and counting exactly the requests sent.
  */
 import { randomUUID } from 'node:crypto';
-import { inspect } from './support/docker';
-import { eventually, freePort } from './support/http';
-import { ComposeStack } from './support/stack';
+import { inspect } from '../../harness/docker';
+import { eventually, freePort } from '../../harness/http';
+import { ComposeStack } from '../../harness/stack';
 
 let stack: ComposeStack;
 let prometheusPort: number;
 
 beforeAll(async () => {
   prometheusPort = await freePort();
-  stack = await ComposeStack.up('i4o-obs', { extraFiles: ['docker-compose.monitoring.yml'], env: { PROMETHEUS_PORT: String(prometheusPort) } });
+  stack = await ComposeStack.up('i4o-obs', {
+    extraFiles: ['docker-compose.monitoring.yml'],
+    env: { PROMETHEUS_PORT: String(prometheusPort) },
+  });
 });
 
 afterAll(async () => {
@@ -23,12 +26,14 @@ afterAll(async () => {
 /** The JSON lines of a service's logs, all replicas together. */
 async function jsonLogs(service: 'server' | 'nginx'): Promise<Record<string, any>[]> {
   const { stdout } = await stack.compose(['logs', '--no-log-prefix', service]);
-  return stdout
-    .split('\n')
-    // Compose 2.26 starts each line with an erase-line escape (ESC[2K), even with --no-color and no TTY.
-    .map((line) => line.replace(/^\x1b\[2K/, ''))
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as Record<string, any>);
+  return (
+    stdout
+      .split('\n')
+      // Compose 2.26 starts each line with an erase-line escape (ESC[2K), even with --no-color and no TTY.
+      .map((line) => line.replace(/^\x1b\[2K/, ''))
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, any>)
+  );
 }
 
 /** Each replica's address on the stack's network, by hostname (what its log lines carry). */
@@ -67,8 +72,10 @@ async function waitForScrapes(since = 0): Promise<Target[]> {
       const expected = [...(await replicaAddresses()).values()].map((ip) => `${ip}:3000`).sort();
       const targets = await serverTargets();
       const ready =
-        targets.map((t) => t.labels.instance).sort().join() === expected.join() &&
-        targets.every((t) => t.health === 'up' && Date.parse(t.lastScrape) > since);
+        targets
+          .map((t) => t.labels.instance)
+          .sort()
+          .join() === expected.join() && targets.every((t) => t.health === 'up' && Date.parse(t.lastScrape) > since);
       return ready ? targets : undefined;
     },
     45_000,
@@ -94,7 +101,11 @@ describe('following one request', () => {
     );
     expect(edge).toHaveLength(1);
     expect(replica).toHaveLength(1);
-    expect(edge[0]).toMatchObject({ request: 'GET /api/whoami?from=e2e HTTP/1.1', status: 200, upstream_status: '200' });
+    expect(edge[0]).toMatchObject({
+      request: 'GET /api/whoami?from=e2e HTTP/1.1',
+      status: 200,
+      upstream_status: '200',
+    });
     expect(replica[0]).toMatchObject({
       hostname,
       req: { id, method: 'GET', url: '/api/whoami?from=e2e' },
@@ -120,9 +131,22 @@ describe('internal endpoints', () => {
     expect(stdout).toContain('# TYPE http_requests_total counter');
     expect(stdout).toContain('# TYPE process_cpu_seconds_total counter');
     // Express matches routes case-insensitively and with a trailing slash: NGINX must hide those spellings too.
-    for (const path of ['/metrics', '/METRICS', '/Metrics/', '/metrics//', '/%4detrics', '/metrics?format=text', '/healthz/', '/READYZ']) {
+    for (const path of [
+      '/metrics',
+      '/METRICS',
+      '/Metrics/',
+      '/metrics//',
+      '/%4detrics',
+      '/metrics?format=text',
+      '/healthz/',
+      '/READYZ',
+    ]) {
       const res = await fetch(stack.url(path));
-      expect({ path, status: res.status, body: await res.text() }).toEqual({ path, status: 404, body: expect.not.stringContaining('_total') });
+      expect({ path, status: res.status, body: await res.text() }).toEqual({
+        path,
+        status: 404,
+        body: expect.not.stringContaining('_total'),
+      });
     }
   });
 
@@ -146,7 +170,9 @@ describe('internal endpoints', () => {
 describe('Prometheus (docker-compose.monitoring.yml)', () => {
   it('is published on loopback only', async () => {
     const [id] = await stack.containers('prometheus');
-    expect((await inspect(id)).HostConfig.PortBindings['9090/tcp']).toEqual([{ HostIp: '127.0.0.1', HostPort: String(prometheusPort) }]);
+    expect((await inspect(id)).HostConfig.PortBindings['9090/tcp']).toEqual([
+      { HostIp: '127.0.0.1', HostPort: String(prometheusPort) },
+    ]);
   });
 
   it('scrapes every replica, and their counters add up to exactly the requests sent', async () => {
@@ -154,14 +180,22 @@ describe('Prometheus (docker-compose.monitoring.yml)', () => {
 
     const sent = 30;
     for (let i = 0; i < sent; i += 1) {
-      const res = await fetch(stack.url('/api/echo'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: `{"n":${i}}` });
+      const res = await fetch(stack.url('/api/echo'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: `{"n":${i}}`,
+      });
       expect(res.status).toBe(200);
     }
     // A scrape that started after the last answer sees every count (a replica counts before it answers).
     await waitForScrapes(Date.now());
 
-    const query = encodeURIComponent('sum by (instance) (http_requests_total{job="server",route="/api/echo",method="POST",status="200"})');
-    const { result } = await prometheus<{ result: { metric: { instance: string }; value: [number, string] }[] }>(`/api/v1/query?query=${query}`);
+    const query = encodeURIComponent(
+      'sum by (instance) (http_requests_total{job="server",route="/api/echo",method="POST",status="200"})',
+    );
+    const { result } = await prometheus<{ result: { metric: { instance: string }; value: [number, string] }[] }>(
+      `/api/v1/query?query=${query}`,
+    );
     const perReplica = Object.fromEntries(result.map(({ metric, value }) => [metric.instance, Number(value[1])]));
     const addresses = [...(await replicaAddresses()).values()].map((ip) => `${ip}:3000`);
     expect(Object.keys(perReplica).sort()).toEqual(addresses.sort());

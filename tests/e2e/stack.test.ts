@@ -1,10 +1,10 @@
 /**
  * The stack end to end, on a real Docker engine: the compose file, nginx.conf and image a user runs.
  */
-import { inspect } from './support/docker';
-import { eventually, sleep } from './support/http';
+import { inspect } from '../../harness/docker';
+import { eventually, sleep } from '../../harness/http';
 import { runLoad } from './support/load';
-import { ComposeStack } from './support/stack';
+import { ComposeStack } from '../../harness/stack';
 
 interface Identity {
   hostname: string;
@@ -121,7 +121,13 @@ describe('scaling', () => {
     const scaleDown = stack.compose(['up', '--detach', '--no-build', '--no-recreate', '--wait', '--scale', 'server=3']);
     // Keep the load on past the scale-down, through NGINX's next DNS refresh (valid=5s).
     const settled = scaleDown.then(() => sleep(7_000));
-    const load = await runLoad({ url: stack.url('/api/whoami'), concurrency: 4, durationMs: 90_000, maxRequests: 50_000, until: settled });
+    const load = await runLoad({
+      url: stack.url('/api/whoami'),
+      concurrency: 4,
+      durationMs: 90_000,
+      maxRequests: 50_000,
+      until: settled,
+    });
     await scaleDown;
     expect(load.failures).toEqual([]);
     expect(load.ok).toBeGreaterThan(50);
@@ -136,6 +142,10 @@ describe('teardown', () => {
     const started = Date.now();
     await stack.down();
     expect(Date.now() - started).toBeLessThan(5_000);
-    await eventually(async () => ((await stack.containers('server')).length === 0 ? true : undefined), 5_000, 'no containers left');
+    await eventually(
+      async () => ((await stack.containers('server')).length === 0 ? true : undefined),
+      5_000,
+      'no containers left',
+    );
   });
 });

@@ -4,10 +4,10 @@
  * load. The engine is put in swarm mode only if it is not, and left as it was found.
  */
 import path from 'node:path';
-import { docker, inspect, nginxWorkerPids } from './support/docker';
-import { sleep } from './support/http';
+import { docker, inspect, nginxWorkerPids } from '../../harness/docker';
+import { sleep } from '../../harness/http';
 import { runLoad, type LoadResult } from './support/load';
-import { repoRoot } from './support/stack';
+import { repoRoot } from '../../harness/repo';
 import { SwarmMode, SwarmStack } from './support/swarm';
 
 const baseVersion = process.env.APP_VERSION ?? 'dev';
@@ -22,9 +22,20 @@ let stack: SwarmStack | undefined;
 async function buildReleases(): Promise<void> {
   const env = { ...process.env, APP_VERSION: nextVersion };
   await docker(['compose', '--project-directory', repoRoot, 'build', '--quiet', 'server'], { env, timeoutMs: 600_000 });
-  const dockerfile = path.join(repoRoot, 'tests/e2e/swarm/unhealthy.Dockerfile');
-  await docker(['build', '--quiet', '--build-arg', `BASE_IMAGE=${image(nextVersion)}`, '--build-arg', `APP_VERSION=${brokenVersion}`,
-    '--tag', image(brokenVersion), '--file', dockerfile, path.dirname(dockerfile)]);
+  const dockerfile = path.join(repoRoot, 'tests/e2e/fixtures/unhealthy.Dockerfile');
+  await docker([
+    'build',
+    '--quiet',
+    '--build-arg',
+    `BASE_IMAGE=${image(nextVersion)}`,
+    '--build-arg',
+    `APP_VERSION=${brokenVersion}`,
+    '--tag',
+    image(brokenVersion),
+    '--file',
+    dockerfile,
+    path.dirname(dockerfile),
+  ]);
 }
 
 beforeAll(async () => {
@@ -54,8 +65,17 @@ async function whoami(): Promise<{ hostname: string; version: string }> {
 /** Steady load while `during` runs, and 7 s past it (NGINX re-resolves DNS every 5 s). */
 async function underLoad<T>(during: () => Promise<T>): Promise<{ load: LoadResult; value: T }> {
   const work = during();
-  const settled = work.then(() => sleep(7_000), () => undefined);
-  const load = runLoad({ url: the().url('/api/whoami'), concurrency: 4, durationMs: 150_000, maxRequests: 200_000, until: settled });
+  const settled = work.then(
+    () => sleep(7_000),
+    () => undefined,
+  );
+  const load = runLoad({
+    url: the().url('/api/whoami'),
+    concurrency: 4,
+    durationMs: 150_000,
+    maxRequests: 200_000,
+    until: settled,
+  });
   return { value: await work, load: await load };
 }
 
@@ -63,7 +83,11 @@ async function underLoad<T>(during: () => Promise<T>): Promise<{ load: LoadResul
  * Samples the server's running tasks until `done` settles: the fewest seen at once, and how long
  * after `started` every running task first ran `wanted` (undefined if that never happened).
  */
-async function watchTasks(done: Promise<unknown>, started: number, wanted: string): Promise<{ fewestRunning: number; allNewAfterMs?: number }> {
+async function watchTasks(
+  done: Promise<unknown>,
+  started: number,
+  wanted: string,
+): Promise<{ fewestRunning: number; allNewAfterMs?: number }> {
   let finished = false;
   const stop = () => (finished = true);
   done.then(stop, stop);
@@ -72,7 +96,8 @@ async function watchTasks(done: Promise<unknown>, started: number, wanted: strin
   while (!finished) {
     const tasks = await the().runningTasks('server');
     fewestRunning = Math.min(fewestRunning, tasks.length);
-    if (allNewAfterMs === undefined && tasks.length > 0 && tasks.every((task) => task.image === wanted)) allNewAfterMs = Date.now() - started;
+    if (allNewAfterMs === undefined && tasks.length > 0 && tasks.every((task) => task.image === wanted))
+      allNewAfterMs = Date.now() - started;
     await sleep(300);
   }
   return { fewestRunning, allNewAfterMs };
@@ -100,17 +125,30 @@ async function rollout(version: string) {
 describe('docker stack deploy', () => {
   it('publishes NGINX in host mode, gives `server` no VIP, and resolves it to every task, like tasks.server', async () => {
     const nginx = await inspect(the().service('nginx'));
-    expect(nginx.Endpoint.Ports).toEqual([expect.objectContaining({ TargetPort: 8080, PublishedPort: the().port, PublishMode: 'host' })]);
+    expect(nginx.Endpoint.Ports).toEqual([
+      expect.objectContaining({ TargetPort: 8080, PublishedPort: the().port, PublishMode: 'host' }),
+    ]);
     const server = await inspect(the().service('server'));
     expect(server.Spec.EndpointSpec.Mode).toBe('dnsrr');
     expect(server.Endpoint.VirtualIPs ?? []).toEqual([]);
 
     const network = `${the().name}_backend`;
-    const taskIps = await Promise.all((await the().containers('server')).map(async (id) => (await inspect(id)).NetworkSettings.Networks[network].IPAddress as string));
+    const taskIps = await Promise.all(
+      (await the().containers('server')).map(
+        async (id) => (await inspect(id)).NetworkSettings.Networks[network].IPAddress as string,
+      ),
+    );
     const [nginxContainer] = await the().containers('nginx');
     const resolve = async (name: string) => {
       const { stdout } = await docker(['exec', nginxContainer, 'getent', 'ahostsv4', name]);
-      return [...new Set(stdout.split('\n').filter(Boolean).map((line) => line.split(/\s+/)[0]))].sort();
+      return [
+        ...new Set(
+          stdout
+            .split('\n')
+            .filter(Boolean)
+            .map((line) => line.split(/\s+/)[0]),
+        ),
+      ].sort();
     };
     expect(await resolve('server')).toEqual(taskIps.sort());
     expect(await resolve('tasks.server')).toEqual(taskIps.sort());
@@ -145,7 +183,9 @@ describe('docker service scale', () => {
       await the().waitForReplicas(3, 60_000);
       return seconds;
     });
-    console.log(`[swarm] scale 3 -> 5: new tasks in the rotation after ${secondsToFive.toFixed(1)} s; ${load.total} requests, ${load.failures.length} failed`);
+    console.log(
+      `[swarm] scale 3 -> 5: new tasks in the rotation after ${secondsToFive.toFixed(1)} s; ${load.total} requests, ${load.failures.length} failed`,
+    );
     expect(load.failures).toEqual([]);
     // Not even a retry: a stopping task answers until NGINX has dropped it (SHUTDOWN_DELAY_MS).
     expect(await the().upstreamErrors(since)).toEqual([]);
@@ -159,9 +199,11 @@ describe('docker service scale', () => {
 describe('rolling update', () => {
   it('rolls a new version out one task at a time, new before old, with zero failed requests', async () => {
     const { load, status, seconds, fewestRunning, allNewAfterMs, upstreamErrors } = await rollout(nextVersion);
-    console.log(`[swarm] rolling update of 3 tasks: all on the new version ${((allNewAfterMs ?? NaN) / 1000).toFixed(1)} s after \`stack deploy\`, ` +
-      `update completed (after its 15 s monitor window) at ${seconds.toFixed(1)} s; ${load.total} requests, ${load.failures.length} failed, ` +
-      `answers per version ${JSON.stringify([...load.versions])}`);
+    console.log(
+      `[swarm] rolling update of 3 tasks: all on the new version ${((allNewAfterMs ?? NaN) / 1000).toFixed(1)} s after \`stack deploy\`, ` +
+        `update completed (after its 15 s monitor window) at ${seconds.toFixed(1)} s; ${load.total} requests, ${load.failures.length} failed, ` +
+        `answers per version ${JSON.stringify([...load.versions])}`,
+    );
     expect(status.State).toBe('completed');
     expect(allNewAfterMs).toBeDefined();
     expect(load.failures).toEqual([]);
@@ -177,8 +219,10 @@ describe('rolling update', () => {
 
   it('rolls a broken version (healthcheck fails) back by itself, with zero failed requests and not one answer from it', async () => {
     const { load, status, seconds, fewestRunning, upstreamErrors } = await rollout(brokenVersion);
-    console.log(`[swarm] broken update: ${status.State} ${seconds.toFixed(1)} s after \`stack deploy\` (${status.Message}); ` +
-      `${load.total} requests, ${load.failures.length} failed`);
+    console.log(
+      `[swarm] broken update: ${status.State} ${seconds.toFixed(1)} s after \`stack deploy\` (${status.Message}); ` +
+        `${load.total} requests, ${load.failures.length} failed`,
+    );
     expect(status.State).toBe('rollback_completed');
     expect(load.failures).toEqual([]);
     expect(upstreamErrors).toEqual([]);
@@ -197,7 +241,11 @@ describe('teardown', () => {
     const { name } = the();
     await the().remove();
     stack = undefined;
-    for (const kind of [['ps', '-a'], ['network', 'ls'], ['volume', 'ls']]) {
+    for (const kind of [
+      ['ps', '-a'],
+      ['network', 'ls'],
+      ['volume', 'ls'],
+    ]) {
       const { stdout } = await docker([...kind, '-q', '--filter', `label=com.docker.stack.namespace=${name}`]);
       expect(stdout.trim()).toBe('');
     }

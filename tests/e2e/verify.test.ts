@@ -2,11 +2,9 @@
  * `npm run verify` against the real stack, through the same npm script a user runs.
  */
 import { execFile } from 'node:child_process';
-import path from 'node:path';
-import type { VerifyReport } from '../../scripts/verify/report';
-import { ComposeStack } from './support/stack';
-
-const repoRoot = path.resolve(__dirname, '../..');
+import type { VerifyReport } from '../../tools/verify/report';
+import { ComposeStack } from '../../harness/stack';
+import { repoRoot } from '../../harness/repo';
 
 let stack: ComposeStack;
 
@@ -27,9 +25,14 @@ interface Run {
 /** `npm run --silent verify -- ...args`: --silent keeps npm's own banner off stdout. */
 function verify(...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    execFile('npm', ['run', '--silent', 'verify', '--', ...args], { cwd: repoRoot, timeout: 120_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? -1) : 0, stdout, stderr });
-    });
+    execFile(
+      'npm',
+      ['run', '--silent', 'verify', '--', ...args],
+      { cwd: repoRoot, timeout: 120_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number(error.code ?? -1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -59,7 +62,9 @@ it('prints the table and the verdict line, with concurrency', async () => {
     expect(run.stdout).toMatch(new RegExp(`^${hostname}\\s+40\\s+33\\.3%\\s+█+$`, 'm'));
   }
   expect(run.stdout).toMatch(/^latency {3}p50 [\d.]+ ms {3}p95 [\d.]+ ms {3}p99 [\d.]+ ms/m);
-  expect(run.stdout.trimEnd().split('\n').at(-1)).toBe('PASS: 3 replicas answered (expected 3), every share within 33.3% ± 3.3%, no errors');
+  expect(run.stdout.trimEnd().split('\n').at(-1)).toBe(
+    'PASS: 3 replicas answered (expected 3), every share within 33.3% ± 3.3%, no errors',
+  );
 });
 
 it('fails (exit 1) when a replica is missing, naming why in one line', async () => {

@@ -17,11 +17,17 @@ export function echoRoutes(): Router {
     '/api/echo',
     (req, _res, next) => {
       // express.json() silently skips other types; say so instead of echoing an empty body.
-      next(req.is('application/json') ? undefined : new HttpError(415, 'unsupported_media_type', 'Send Content-Type: application/json'));
+      next(
+        req.is('application/json')
+          ? undefined
+          : new HttpError(415, 'unsupported_media_type', 'Send Content-Type: application/json'),
+      );
     },
     express.json({ limit: ECHO_BODY_LIMIT, strict: false }),
     (req, res) => {
-      res.set('Cache-Control', 'no-store').json({ hostname, requestId: res.locals.requestId, received: req.body ?? null });
+      res
+        .set('Cache-Control', 'no-store')
+        .json({ hostname, requestId: res.locals.requestId, received: req.body ?? null });
     },
   );
 

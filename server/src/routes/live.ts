@@ -2,9 +2,9 @@ import express, { Router } from 'express';
 import path from 'node:path';
 
 /**
- * The live view's files: server/web (live.html, live.css, and js/, compiled from server/src/live by
- * tsconfig.web.json). Two levels up from this file both in the source tree (server/src/routes) and
- * in the image (/app/dist/routes, with the files in /app/web).
+ * The live view's files: server/web (live.html, live.css, and js/, compiled from server/browser by
+ * server/tsconfig.web.json). Two levels up from this file both in the repository (server/src/routes)
+ * and in the image (/app/server/src/routes, with the files in /app/server/web).
  */
 export const WEB_ROOT = path.resolve(__dirname, '../../web');
 

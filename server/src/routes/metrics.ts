@@ -8,7 +8,10 @@ import type { Registry } from 'prom-client';
 export function metricsRoutes(registry: Registry): Router {
   const router = Router();
   router.get('/metrics', async (_req, res) => {
-    res.set('Content-Type', registry.contentType).set('Cache-Control', 'no-store').send(await registry.metrics());
+    res
+      .set('Content-Type', registry.contentType)
+      .set('Cache-Control', 'no-store')
+      .send(await registry.metrics());
   });
   return router;
 }

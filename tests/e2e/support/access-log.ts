@@ -1,4 +1,4 @@
-import type { ComposeStack } from './stack';
+import type { ComposeStack } from '../../../harness/stack';
 
 /** One line of NGINX's JSON access log (log_format json in nginx/nginx.conf). */
 export interface AccessLogEntry {

@@ -1,4 +1,4 @@
-import { docker, inspect } from './docker';
+import { docker, inspect } from '../../../harness/docker';
 
 /**
  * Faults and readings on one replica container, by id. Each reads the container itself (its /proc,
@@ -6,7 +6,7 @@ import { docker, inspect } from './docker';
  */
 
 /** Shell snippet: the pid of the replica's node process (PID 1 is tini, `init: true`). */
-const NODE_PID = `for p in /proc/[0-9]*; do case "$(tr '\\0' ' ' < "$p/cmdline")" in "node dist/index.js"*) echo "\${p#/proc/}";; esac; done`;
+const NODE_PID = `for p in /proc/[0-9]*; do case "$(tr '\\0' ' ' < "$p/cmdline")" in "node server/src/index.js"*) echo "\${p#/proc/}";; esac; done`;
 
 /**
  * SIGKILLs the node process inside the container: a crash, as the restart policy sees it.

@@ -11,8 +11,17 @@ export interface SlowClientResult {
  * Slowloris: `connections` clients that each start a request and then trickle its headers one byte
  * per `intervalMs`, never finishing. Resolves when the server has closed every one, or at `giveUpMs`.
  */
-export function slowloris(port: number, { connections, intervalMs = 1_000, giveUpMs = 30_000 }: { connections: number; intervalMs?: number; giveUpMs?: number }): Promise<SlowClientResult[]> {
-  const trickle = Buffer.from('X-Slow-Header-That-Never-Ends: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa');
+export function slowloris(
+  port: number,
+  {
+    connections,
+    intervalMs = 1_000,
+    giveUpMs = 30_000,
+  }: { connections: number; intervalMs?: number; giveUpMs?: number },
+): Promise<SlowClientResult[]> {
+  const trickle = Buffer.from(
+    'X-Slow-Header-That-Never-Ends: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+  );
   return Promise.all(
     Array.from(
       { length: connections },

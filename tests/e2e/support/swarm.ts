@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { docker, inspect } from './docker';
-import { eventually, freePort } from './http';
-import { waitForRotation } from './rotation';
-import { repoRoot } from './stack';
+import { docker, inspect } from '../../../harness/docker';
+import { eventually, freePort } from '../../../harness/http';
+import { waitForRotation } from '../../../harness/rotation';
+import { repoRoot } from '../../../harness/repo';
 
 /**
  * Swarm mode on the test's engine. The engine may be shared: a swarm that already exists is used
@@ -14,7 +14,9 @@ export class SwarmMode {
   static async ensure(): Promise<SwarmMode> {
     const client = (await docker(['version', '--format', '{{.Client.Version}}'])).stdout.trim();
     if (Number(client.split('.')[0]) < 26) {
-      throw new Error(`docker CLI ${client} cannot \`stack deploy\` docker-compose.yml (it needs 26 or later): \`bash scripts/provision-docker.sh\` installs one.`);
+      throw new Error(
+        `docker CLI ${client} cannot \`stack deploy\` docker-compose.yml (it needs 26 or later): \`bash airgap/provision-docker.sh\` installs one.`,
+      );
     }
     const { stdout } = await docker(['info', '--format', '{{.Swarm.LocalNodeState}} {{.Swarm.ControlAvailable}}']);
     const [state, manager] = stdout.trim().split(' ');
@@ -24,7 +26,9 @@ export class SwarmMode {
       return new SwarmMode(true);
     }
     if (state !== 'active' || manager !== 'true') {
-      throw new Error(`The engine is in swarm state "${state}" (manager: ${manager}); the Swarm tests need no swarm or a manager node.`);
+      throw new Error(
+        `The engine is in swarm state "${state}" (manager: ${manager}); the Swarm tests need no swarm or a manager node.`,
+      );
     }
     return new SwarmMode(false);
   }
@@ -76,11 +80,26 @@ export class SwarmStack {
 
   /** A service's running tasks (for the server, healthy ones: Swarm waits for that), with their image. */
   async runningTasks(service: 'server' | 'nginx'): Promise<{ containerId: string; image: string }[]> {
-    const { stdout } = await docker(['service', 'ps', '--quiet', '--filter', 'desired-state=running', this.service(service)]);
-    const tasks = await Promise.all(stdout.split('\n').filter(Boolean).map((id) => inspect(id)));
+    const { stdout } = await docker([
+      'service',
+      'ps',
+      '--quiet',
+      '--filter',
+      'desired-state=running',
+      this.service(service),
+    ]);
+    const tasks = await Promise.all(
+      stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((id) => inspect(id)),
+    );
     return tasks
       .filter((task) => task.Status.State === 'running')
-      .map((task) => ({ containerId: task.Status.ContainerStatus.ContainerID as string, image: task.Spec.ContainerSpec.Image as string }));
+      .map((task) => ({
+        containerId: task.Status.ContainerStatus.ContainerID as string,
+        image: task.Spec.ContainerSpec.Image as string,
+      }));
   }
 
   async containers(service: 'server' | 'nginx'): Promise<string[]> {
@@ -121,7 +140,14 @@ export class SwarmStack {
    * each one cost a retry, or a failed request when no retry was possible (a POST, or tries used up).
    */
   async upstreamErrors(since: Date): Promise<string[]> {
-    const { stdout, stderr } = await docker(['service', 'logs', '--raw', '--since', since.toISOString(), this.service('nginx')]);
+    const { stdout, stderr } = await docker([
+      'service',
+      'logs',
+      '--raw',
+      '--since',
+      since.toISOString(),
+      this.service('nginx'),
+    ]);
     return `${stdout}\n${stderr}`.split('\n').filter((line) => /\[(error|warn)\].*upstream/.test(line));
   }
 
@@ -129,8 +155,16 @@ export class SwarmStack {
   async remove(): Promise<void> {
     const label = `label=com.docker.stack.namespace=${this.name}`;
     await docker(['stack', 'rm', this.name]);
-    await eventually(async () => ((await docker(['ps', '-aq', '--filter', label])).stdout.trim() ? undefined : true), 60_000, `${this.name}'s containers to go`);
-    await eventually(async () => ((await docker(['network', 'ls', '-q', '--filter', label])).stdout.trim() ? undefined : true), 30_000, `${this.name}'s network to go`);
+    await eventually(
+      async () => ((await docker(['ps', '-aq', '--filter', label])).stdout.trim() ? undefined : true),
+      60_000,
+      `${this.name}'s containers to go`,
+    );
+    await eventually(
+      async () => ((await docker(['network', 'ls', '-q', '--filter', label])).stdout.trim() ? undefined : true),
+      30_000,
+      `${this.name}'s network to go`,
+    );
     const { stdout } = await docker(['volume', 'ls', '-q', '--filter', label]);
     for (const volume of stdout.split('\n').filter(Boolean)) await docker(['volume', 'rm', volume]);
   }

@@ -1,0 +1,43 @@
+import { execFile } from 'node:child_process';
+
+export interface CommandResult {
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `docker ...args`, failing with docker's own stderr when it exits non-zero. */
+export function docker(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<CommandResult> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      'docker',
+      args,
+      { env: options.env ?? process.env, timeout: options.timeoutMs ?? 300_000, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) {
+          reject(new Error(`docker ${args.join(' ')} failed: ${stderr.trim() || error.message}`));
+        } else {
+          resolve({ stdout, stderr });
+        }
+      },
+    );
+  });
+}
+
+/** `docker inspect` of one object, parsed. */
+export async function inspect<T = Record<string, any>>(id: string): Promise<T> {
+  const { stdout } = await docker(['inspect', id]);
+  return (JSON.parse(stdout) as T[])[0];
+}
+
+/** Worker process ids of an NGINX container, sorted: a reload replaces every one of them. */
+export async function nginxWorkerPids(containerId: string): Promise<string[]> {
+  const { stdout } = await docker(['top', containerId, '-o', 'pid,args']);
+  return stdout
+    .split('\n')
+    .filter((line) => line.includes('nginx: worker process'))
+    .map((line) => line.trim().split(/\s+/)[0])
+    .sort();
+}

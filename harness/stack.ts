@@ -1,0 +1,84 @@
+import { docker, inspect, nginxWorkerPids } from './docker';
+import { freePort } from './http';
+import { repoRoot } from './repo';
+import { waitForRotation } from './rotation';
+
+export interface StackOptions {
+  /** Extra environment for compose's variable substitution (e.g. RATE_LIMIT_RATE). */
+  env?: Record<string, string>;
+  replicas?: number;
+  /** Compose files layered on top of COMPOSE_FILE (or docker-compose.yml), e.g. docker-compose.monitoring.yml. */
+  extraFiles?: string[];
+  /** Compose project name; `rrtest-<name>` unless given (the benchmark's stacks are `rrbench-...`). */
+  project?: string;
+}
+
+/**
+ * One real compose project, from the same docker-compose.yml and nginx.conf a user runs
+ * (plus whatever COMPOSE_FILE adds, e.g. the air-gap override in CI). Each test file gets its
+ * own project name and a free host port, so stacks never collide; images are built once, in
+ * global-setup.ts.
+ */
+export class ComposeStack {
+  private constructor(
+    readonly project: string,
+    readonly port: number,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {}
+
+  static async up(name: string, options: StackOptions = {}): Promise<ComposeStack> {
+    const port = await freePort();
+    const env: NodeJS.ProcessEnv = { ...process.env, HTTP_PORT: String(port), ...options.env };
+    if (options.extraFiles) {
+      env.COMPOSE_FILE = [...(env.COMPOSE_FILE ?? 'docker-compose.yml').split(':'), ...options.extraFiles].join(':');
+    }
+    const stack = new ComposeStack(options.project ?? `rrtest-${name}`, port, env);
+    await stack.compose(['down', '--volumes', '--remove-orphans', '--timeout', '5']); // leftovers of an aborted run
+    const replicas = options.replicas ?? 3;
+    await stack.compose(['up', '--detach', '--no-build', '--wait', '--scale', `server=${replicas}`], 180_000);
+    await stack.waitForReplicas(replicas);
+    return stack;
+  }
+
+  url(pathname = '/'): string {
+    return `http://127.0.0.1:${this.port}${pathname}`;
+  }
+
+  compose(args: string[], timeoutMs = 120_000) {
+    return docker(['compose', '--project-directory', repoRoot, '--project-name', this.project, ...args], {
+      env: this.env,
+      timeoutMs,
+    });
+  }
+
+  /** Container ids of a service, in compose's order. */
+  async containers(service: string): Promise<string[]> {
+    const { stdout } = await this.compose(['ps', '--quiet', service]);
+    return stdout.split('\n').filter(Boolean);
+  }
+
+  async hostnames(): Promise<string[]> {
+    const ids = await this.containers('server');
+    return Promise.all(ids.map(async (id) => (await inspect(id)).Config.Hostname as string));
+  }
+
+  /** Waits until NGINX has seen exactly `count` replicas through DNS and each one answers. */
+  async waitForReplicas(count: number, timeoutMs = 60_000): Promise<void> {
+    await waitForRotation(this.url('/api/whoami'), count, () => this.hostnames(), timeoutMs);
+  }
+
+  /** Runs a command inside a service's first container (the nginx image has curl). */
+  async exec(service: 'server' | 'nginx', command: string[]) {
+    return this.compose(['exec', '-T', service, ...command]);
+  }
+
+  /** Worker process ids of the NGINX container: a reload replaces them all. */
+  async nginxWorkerPids(): Promise<string[]> {
+    const [nginx] = await this.containers('nginx');
+    return nginxWorkerPids(nginx);
+  }
+
+  async down(): Promise<void> {
+    await this.compose(['down', '--volumes', '--remove-orphans', '--timeout', '10']);
+  }
+}

@@ -1,0 +1,123 @@
+import os from 'node:os';
+import pino from 'pino';
+import request from 'supertest';
+import { createApp } from '../../../server/src/app';
+import { loadConfig } from '../../../server/src/config';
+import { hostnameColour } from '../../../server/shared/hostname-colour';
+import { Lifecycle } from '../../../server/src/lifecycle';
+
+const silent = pino({ level: 'silent' });
+
+function makeApp(lifecycle = new Lifecycle()) {
+  return createApp(loadConfig({ APP_VERSION: '9.9.9' }), { lifecycle, logger: silent });
+}
+
+describe('identity', () => {
+  it('answers curl (Accept: */*) with JSON naming this host', async () => {
+    const res = await request(makeApp()).get('/').set('Accept', '*/*').expect(200);
+    expect(res.type).toBe('application/json');
+    expect(res.body).toMatchObject({ hostname: os.hostname(), version: '9.9.9', requestsServed: 1 });
+    expect(res.body.uptimeSeconds).toBeGreaterThanOrEqual(0);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['x-powered-by']).toBeUndefined();
+    expect(res.headers.vary).toMatch(/accept/i);
+  });
+
+  it('answers a browser with an HTML page showing the hostname in its colour', async () => {
+    const res = await request(makeApp())
+      .get('/')
+      .set('Accept', 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8')
+      .expect(200);
+    expect(res.type).toBe('text/html');
+    expect(res.text).toContain(`<h1 id="hostname">${os.hostname()}</h1>`);
+    expect(res.text).toContain(hostnameColour(os.hostname()));
+    expect(res.text).toContain('href="/live"');
+  });
+
+  it('refuses an Accept it cannot satisfy with a JSON 406', async () => {
+    const res = await request(makeApp()).get('/').set('Accept', 'image/png').expect(406);
+    expect(res.body).toEqual({ error: 'not_acceptable', message: 'Not Acceptable' });
+  });
+
+  it('always answers /api/whoami with JSON, counting requests served', async () => {
+    const app = makeApp();
+    await request(app).get('/api/whoami').expect(200);
+    const res = await request(app).get('/api/whoami').set('Accept', 'text/html').expect(200);
+    expect(res.type).toBe('application/json');
+    expect(res.body.requestsServed).toBe(2);
+  });
+
+  it('passes a valid X-Request-ID through and replaces an invalid one', async () => {
+    const app = makeApp();
+    const kept = await request(app).get('/api/whoami').set('X-Request-ID', 'abc-123.x');
+    expect(kept.body.requestId).toBe('abc-123.x');
+    const replaced = await request(app).get('/api/whoami').set('X-Request-ID', 'bad id <script>');
+    expect(replaced.body.requestId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('trusts exactly one proxy hop for the client address', async () => {
+    // NGINX overwrites X-Forwarded-For with the address it saw; a longer chain means a client
+    // prepended its own claim, and only the hop NGINX added is believed.
+    const res = await request(makeApp()).get('/api/whoami').set('X-Forwarded-For', '6.6.6.6, 10.1.2.3');
+    expect(res.body.clientIp).toBe('10.1.2.3');
+  });
+});
+
+describe('health', () => {
+  it('is alive and ready until draining starts, then not ready', async () => {
+    const lifecycle = new Lifecycle();
+    const app = makeApp(lifecycle);
+    await request(app).get('/healthz').expect(200, { status: 'ok' });
+    await request(app).get('/readyz').expect(200, { status: 'ready' });
+
+    lifecycle.startDraining();
+    await request(app).get('/readyz').expect(503, { status: 'draining' });
+    await request(app).get('/healthz').expect(200);
+  });
+});
+
+describe('errors', () => {
+  it('answers an unknown route with a JSON 404', async () => {
+    const res = await request(makeApp()).get('/nope').expect(404);
+    expect(res.body).toEqual({ error: 'not_found', message: 'Not Found' });
+    expect(res.headers['x-powered-by']).toBeUndefined();
+  });
+
+  it('answers a malformed percent-encoding with a JSON 404, no stack trace', async () => {
+    const res = await request(makeApp()).get('/%E0%A4%A').expect(404);
+    expect(res.body).toEqual({ error: 'not_found', message: 'Not Found' });
+  });
+});
+
+describe('POST /api/echo', () => {
+  it('echoes JSON and names the replica', async () => {
+    const res = await request(makeApp()).post('/api/echo').send({ hello: 'world' }).expect(200);
+    expect(res.body).toMatchObject({ hostname: os.hostname(), received: { hello: 'world' } });
+  });
+
+  it('rejects invalid JSON with 400 without echoing it', async () => {
+    const res = await request(makeApp())
+      .post('/api/echo')
+      .set('Content-Type', 'application/json')
+      .send('{"a":')
+      .expect(400);
+    expect(res.body).toEqual({ error: 'invalid_json', message: 'Request body is not valid JSON' });
+  });
+
+  it('rejects a body over the limit with 413', async () => {
+    const res = await request(makeApp())
+      .post('/api/echo')
+      .send({ big: 'x'.repeat(17 * 1024) })
+      .expect(413);
+    expect(res.body.error).toBe('payload_too_large');
+  });
+
+  it('rejects another content type with 415', async () => {
+    const res = await request(makeApp()).post('/api/echo').set('Content-Type', 'text/plain').send('hi').expect(415);
+    expect(res.body.error).toBe('unsupported_media_type');
+  });
+
+  it('answers GET on the echo route with 404, as for any unknown route', async () => {
+    await request(makeApp()).get('/api/echo').expect(404);
+  });
+});

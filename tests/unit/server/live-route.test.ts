@@ -1,0 +1,40 @@
+import pino from 'pino';
+import request from 'supertest';
+import { createApp } from '../../../server/src/app';
+import { loadConfig } from '../../../server/src/config';
+
+const app = createApp(loadConfig({}), { logger: pino({ level: 'silent' }) });
+
+describe('live view route', () => {
+  it('serves the page at /live with a same-origin-only policy, revalidated on every load', async () => {
+    const res = await request(app).get('/live').expect(200);
+    expect(res.type).toBe('text/html');
+    expect(res.text).toContain('<script type="module" src="/assets/js/browser/main.js"></script>');
+    expect(res.headers['content-security-policy']).toBe(
+      "default-src 'self'; base-uri 'none'; form-action 'none'; object-src 'none'",
+    );
+    expect(res.headers['cache-control']).toBe('no-cache');
+    expect(res.headers.etag).toBeDefined();
+  });
+
+  it('has no inline script or style, which the policy would block', async () => {
+    const { text } = await request(app).get('/live').expect(200);
+    expect(text).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/);
+    expect(text).not.toMatch(/<style|\sstyle=|\son[a-z]+=/);
+  });
+
+  it('serves its stylesheet as CSS, answering 304 to a revalidation', async () => {
+    const res = await request(app).get('/assets/live.css').expect(200);
+    expect(res.type).toBe('text/css');
+    expect(res.headers['cache-control']).toBe('no-cache');
+    await request(app).get('/assets/live.css').set('If-None-Match', res.headers.etag).expect(304);
+  });
+
+  it.each(['/assets/', '/assets/js', '/assets/../package.json', '/assets/%2e%2e/package.json', '/assets/nothing.js'])(
+    'answers %s with a JSON 404: no listing, no redirect, nothing outside server/web',
+    async (path) => {
+      const res = await request(app).get(path).expect(404);
+      expect(res.body).toEqual({ error: 'not_found', message: 'Not Found' });
+    },
+  );
+});

@@ -1,0 +1,119 @@
+/** The benchmark's output: markdown tables, printed on the terminal and written to docs/benchmarks.md. */
+import type { Machine } from './machine';
+import type { BenchResult } from './runner';
+import type { Spread } from './stats';
+import type { Row, TargetCheck } from './summary';
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const ms = (n: number) => (n < 10 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : n.toFixed(0));
+const withRange = (s: Spread, format: (n: number) => string) =>
+  `${format(s.median)} (${format(s.min)}–${format(s.max)})`;
+const coresText = (n: number) => n.toFixed(2);
+
+function table(header: string[], lines: string[][]): string {
+  return [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...lines.map((l) => `| ${l.join(' | ')} |`),
+  ].join('\n');
+}
+
+export function resultsTable(rows: Row[]): string {
+  return table(
+    [
+      'scenario',
+      'conns',
+      'req/s median (range)',
+      'p50 ms',
+      'p99 ms',
+      'max ms',
+      '4xx/5xx',
+      'socket errors',
+      'timeouts',
+      'CPU wrk',
+      'CPU nginx',
+      'CPU app',
+      'CPU host',
+      'upstream connects /1k req',
+      'SYNs dropped',
+    ],
+    rows.map((r) => [
+      r.scenario.label,
+      String(r.connections),
+      withRange(r.requestsPerSecond, int),
+      ms(r.p50Ms.median),
+      withRange(r.p99Ms, ms),
+      ms(r.maxMs),
+      String(r.errorStatuses),
+      String(r.socketErrors),
+      String(r.timeouts),
+      coresText(r.cpu.loadgen),
+      coresText(r.cpu.nginx),
+      coresText(r.cpu.app),
+      coresText(r.cpu.host),
+      r.scenario.proxied ? r.upstreamConnectsPer1k.toFixed(1) : '–',
+      String(r.listenOverflows),
+    ]),
+  );
+}
+
+export function targetsTable(checks: TargetCheck[]): string {
+  return table(
+    ['target', 'conns', 'measured', 'met'],
+    checks.map((c) => [c.target, String(c.connections), c.measured, c.met ? 'met' : '**not met**']),
+  );
+}
+
+/** CPU microseconds per request by role: where a request's cost goes, independent of how busy the machine was. */
+export function cpuReading(rows: Row[]): string {
+  const perRequest = (coresUsed: number, rps: number) => (rps > 0 ? (coresUsed * 1e6) / rps : 0);
+  const lines = rows.map((r) => {
+    const rps = r.requestsPerSecond.median;
+    const parts: Array<[string, number]> = [
+      ['wrk', perRequest(r.cpu.loadgen, rps)],
+      ['nginx', perRequest(r.cpu.nginx, rps)],
+      ['app', perRequest(r.cpu.app, rps)],
+      ['dockerd + docker-proxy', perRequest(r.cpu.host, rps)],
+    ];
+    const total = r.cpu.loadgen + r.cpu.nginx + r.cpu.app + r.cpu.host;
+    const largest = parts.reduce((a, b) => (b[1] > a[1] ? b : a));
+    const replicas =
+      r.cpu.replicas.length > 1 && r.cpu.app > 0 ? ` (${r.cpu.replicas.map(coresText).join(' + ')})` : '';
+    return [
+      r.scenario.label,
+      String(r.connections),
+      ...parts.map(([, us]) => us.toFixed(0)),
+      `${coresText(total)}${replicas}`,
+      largest[0],
+    ];
+  });
+  return table(
+    [
+      'scenario',
+      'conns',
+      'wrk µs/req',
+      'nginx µs/req',
+      'app µs/req',
+      'host µs/req',
+      'cores used (replicas)',
+      'largest',
+    ],
+    lines,
+  );
+}
+
+export function machineText(machine: Machine): string {
+  return [
+    `- ${machine.cores} cores, ${machine.cpuModel}, ${machine.memoryGiB} GiB; kernel ${machine.kernel}`,
+    `- Docker ${machine.docker}, Compose ${machine.compose}; nginx ${machine.nginx}; Node ${machine.node} (replica image); wrk ${machine.wrk}`,
+    `- 1-minute load average: ${machine.loadBefore.toFixed(2)} before the run, ${machine.loadAfter?.toFixed(2) ?? '?'} after`,
+  ].join('\n');
+}
+
+export function settingsText(result: BenchResult): string {
+  const s = result.settings;
+  return (
+    `${s.rounds} rounds; every (scenario, concurrency) once per round, order rotated between rounds; ` +
+    `${s.warmupS} s warm-up then ${s.durationS} s measured; wrk ${s.threads} threads, --timeout ${s.timeoutS}s; GET /.`
+  );
+}

@@ -1,0 +1,102 @@
+/**
+ * The benchmark's compose projects: one per replica count (1, 2, 3), each the user's docker-compose.yml
+ * and nginx.conf plus tools/bench/docker-compose.bench.yml, so "NGINX → N replicas" is the real
+ * configuration with only the replica count changed, never a look-alike upstream.
+ */
+import path from 'node:path';
+import { docker } from '../../harness/docker';
+import { ComposeStack } from '../../harness/stack';
+import { ContainerProbe } from './resources';
+import type { Scenario } from './scenarios';
+import { repoRoot } from '../../harness/repo';
+
+const BENCH_FILE = 'tools/bench/docker-compose.bench.yml';
+const BENCH_AIRGAP_FILE = 'tools/bench/docker-compose.bench.airgap.yml';
+
+export interface BenchStack {
+  replicas: number;
+  compose: ComposeStack;
+  /** Container names, for `docker exec` into the load generators. */
+  loadgen: string;
+  loadgenHost?: string;
+  probes: {
+    loadgen: ContainerProbe;
+    loadgenHost?: ContainerProbe;
+    nginx: ContainerProbe;
+    servers: ContainerProbe[];
+    bare?: ContainerProbe;
+  };
+}
+
+/** The user's compose files (COMPOSE_FILE, as README says) plus the bench overlay, and its air-gap part where the user's has one. */
+export function benchComposeFiles(userComposeFile = process.env.COMPOSE_FILE): string {
+  const files = (userComposeFile ?? 'docker-compose.yml').split(path.delimiter).filter(Boolean);
+  const airgap = files.some((f) => path.basename(f) === 'docker-compose.airgap.yml');
+  return [...files, BENCH_FILE, ...(airgap ? [BENCH_AIRGAP_FILE] : [])].join(path.delimiter);
+}
+
+function composeEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, COMPOSE_FILE: benchComposeFiles() };
+}
+
+/** Builds the replica's image (tagged APP_VERSION) and the load generator's, from cache when nothing changed. */
+export async function buildImages(services: readonly string[]): Promise<void> {
+  await docker(['compose', '--project-directory', repoRoot, '--profile', 'loadgen', 'build', '--quiet', ...services], {
+    env: composeEnv(),
+    timeoutMs: 900_000,
+  });
+}
+
+async function firstContainer(stack: ComposeStack, service: string): Promise<string> {
+  const [id] = await stack.containers(service);
+  if (id === undefined) throw new Error(`${stack.project}: no ${service} container`);
+  return id;
+}
+
+async function upOne(prefix: string, replicas: number, scenarios: readonly Scenario[]): Promise<BenchStack> {
+  const mine = scenarios.filter((s) => s.replicas === replicas);
+  const profiles = [
+    'loadgen',
+    ...(mine.some((s) => s.needsBare) ? ['bare'] : []),
+    ...(mine.some((s) => s.via === 'host') ? ['loadgen-host'] : []),
+  ];
+  const compose = await ComposeStack.up(`bench-${replicas}`, {
+    project: `${prefix}-${replicas}`,
+    replicas,
+    env: { COMPOSE_FILE: benchComposeFiles(), COMPOSE_PROFILES: profiles.join(',') },
+  });
+  const loadgen = await firstContainer(compose, 'loadgen');
+  const loadgenHost = profiles.includes('loadgen-host') ? await firstContainer(compose, 'loadgen-host') : undefined;
+  const bare = profiles.includes('bare') ? await firstContainer(compose, 'bare-express') : undefined;
+  return {
+    replicas,
+    compose,
+    loadgen,
+    loadgenHost,
+    probes: {
+      loadgen: await ContainerProbe.of(loadgen),
+      loadgenHost: loadgenHost === undefined ? undefined : await ContainerProbe.of(loadgenHost),
+      nginx: await ContainerProbe.of(await firstContainer(compose, 'nginx')),
+      servers: await Promise.all((await compose.containers('server')).map((id) => ContainerProbe.of(id))),
+      bare: bare === undefined ? undefined : await ContainerProbe.of(bare),
+    },
+  };
+}
+
+/** One stack per replica count the scenarios need, brought up one after another (parallel `up`s fight over 2 cores). */
+export async function upBenchStacks(prefix: string, scenarios: readonly Scenario[]): Promise<Map<number, BenchStack>> {
+  const stacks = new Map<number, BenchStack>();
+  try {
+    for (const replicas of [...new Set(scenarios.map((s) => s.replicas))].sort()) {
+      stacks.set(replicas, await upOne(prefix, replicas, scenarios));
+    }
+  } catch (err) {
+    await downBenchStacks(stacks);
+    throw err;
+  }
+  return stacks;
+}
+
+export async function downBenchStacks(stacks: Map<number, BenchStack>): Promise<void> {
+  for (const stack of stacks.values()) await stack.compose.down();
+}

@@ -26,8 +26,29 @@ export function docker(
   });
 }
 
-/** `docker inspect` of one object, parsed. */
-export async function inspect<T = Record<string, any>>(id: string): Promise<T> {
+/** The parts of a container's `docker inspect` that tests and tools read. */
+export interface ContainerDetails {
+  Config: { Hostname: string; User: string; Env: string[] };
+  HostConfig: {
+    ReadonlyRootfs: boolean;
+    Tmpfs: Record<string, string> | null;
+    CapDrop: string[] | null;
+    SecurityOpt: string[] | null;
+    Memory: number;
+    NanoCpus: number;
+    PidsLimit: number | null;
+    PortBindings: Record<string, { HostIp: string; HostPort: string }[]> | null;
+  };
+  NetworkSettings: {
+    Networks: Record<string, { IPAddress: string }>;
+    Ports: Record<string, { HostIp: string; HostPort: string }[] | null> | null;
+  };
+  State: { Health?: { Status: string } };
+  RestartCount: number;
+}
+
+/** `docker inspect` of one object, parsed; `T` names the parts the caller reads. */
+export async function inspect<T = ContainerDetails>(id: string): Promise<T> {
   const { stdout } = await docker(['inspect', id]);
   return (JSON.parse(stdout) as T[])[0];
 }

@@ -26,5 +26,7 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, timeout
     }
     await sleep(250);
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}${lastError instanceof Error ? `: ${lastError.message}` : ''}`,
+  );
 }

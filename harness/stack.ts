@@ -59,7 +59,7 @@ export class ComposeStack {
 
   async hostnames(): Promise<string[]> {
     const ids = await this.containers('server');
-    return Promise.all(ids.map(async (id) => (await inspect(id)).Config.Hostname as string));
+    return Promise.all(ids.map(async (id) => (await inspect(id)).Config.Hostname));
   }
 
   /** Waits until NGINX has seen exactly `count` replicas through DNS and each one answers. */

@@ -3,7 +3,7 @@
  * FNV-1a over the hostname picks a hue; saturation and lightness are fixed for legible white text.
  * Pure and dependency-free: the browser's live view uses the same function.
  */
-export function hostnameHue(hostname: string): number {
+function hostnameHue(hostname: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < hostname.length; i += 1) {
     hash ^= hostname.charCodeAt(i);

@@ -20,7 +20,7 @@ const SOCKET_ERRORS: Record<string, string> = {
   EHOSTUNREACH: 'host unreachable',
 };
 
-export function failureKind(err: unknown): string {
+function failureKind(err: unknown): string {
   if ((err as { name?: unknown })?.name === 'TimeoutError') return 'timeout';
   const cause = (err as { cause?: { code?: unknown; message?: unknown } })?.cause;
   if (typeof cause?.code === 'string') return SOCKET_ERRORS[cause.code] ?? cause.code;

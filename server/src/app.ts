@@ -2,7 +2,7 @@ import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { errorHandler, notFound } from './errors';
-import { Lifecycle } from './lifecycle';
+import { DrainState } from './drain-state';
 import { createLogger } from './logger';
 import { HttpMetrics } from './metrics';
 import { observeRequests } from './observe-requests';
@@ -14,7 +14,7 @@ import { liveRoutes } from './routes/live';
 import { metricsRoutes } from './routes/metrics';
 
 export interface AppDependencies {
-  lifecycle?: Lifecycle;
+  drainState?: DrainState;
   logger?: Logger;
   metrics?: HttpMetrics;
 }
@@ -22,7 +22,7 @@ export interface AppDependencies {
 /** Builds the replica's Express app without listening: the entry point and the tests both use it. */
 export function createApp(
   config: Config,
-  { lifecycle = new Lifecycle(), logger = createLogger(), metrics = new HttpMetrics() }: AppDependencies = {},
+  { drainState = new DrainState(), logger = createLogger(), metrics = new HttpMetrics() }: AppDependencies = {},
 ): Express {
   const app = express();
   // Don't advertise the framework to clients.
@@ -35,7 +35,7 @@ export function createApp(
   // Before any route: a log line and a count for every request.
   app.use(observeRequests(logger, metrics));
 
-  app.use(healthRoutes(lifecycle));
+  app.use(healthRoutes(drainState));
   app.use(metricsRoutes(metrics.registry));
   app.use(identityRoutes(config.version));
   app.use(echoRoutes());

@@ -20,7 +20,8 @@ export class IdentityReporter {
 
   constructor(private readonly version: string) {}
 
-  describe(req: Request, requestId: string | null): Identity {
+  /** Counts one more identity request served and returns what to answer it with. */
+  answer(req: Request, requestId: string | null): Identity {
     this.served += 1;
     return {
       hostname: this.hostname,

@@ -5,7 +5,7 @@
 import { createApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createHttpServer, listen } from './http-server';
-import { Lifecycle } from './lifecycle';
+import { DrainState } from './drain-state';
 import { createLogger, flushLogs, stdoutDestination } from './logger';
 import { shutDownGracefully } from './shutdown';
 
@@ -24,14 +24,14 @@ async function main(): Promise<void> {
   const config = configOrExit();
   const logDestination = stdoutDestination();
   const logger = createLogger(config.logLevel, logDestination);
-  const lifecycle = new Lifecycle();
-  const server = createHttpServer(createApp(config, { lifecycle, logger }), config);
+  const drainState = new DrainState();
+  const server = createHttpServer(createApp(config, { drainState, logger }), config);
 
   // docker stop / compose down send SIGTERM; Ctrl-C in `npm run dev` sends SIGINT.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       logger.info({ signal }, 'shutting down: draining connections');
-      void shutDownGracefully(server, lifecycle, config.shutdownTimeoutMs, config.shutdownDelayMs).then((outcome) => {
+      void shutDownGracefully(server, drainState, config.shutdownTimeoutMs, config.shutdownDelayMs).then((outcome) => {
         logger.info({ outcome }, 'stopped');
         // The log is written asynchronously: exit once every line, this one included, is out.
         void flushLogs(logDestination).then(() => process.exit(outcome === 'drained' ? 0 : 1));

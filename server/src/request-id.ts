@@ -1,6 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
 
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace -- Express types res.locals only through this namespace.
+  namespace Express {
+    interface Locals {
+      /** Set by `requestId` before any route runs. */
+      requestId: string;
+    }
+  }
+}
+
 /** Same rule as NGINX's map in nginx/nginx.conf: anything else is replaced, never logged or echoed. */
 const VALID_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 

@@ -16,7 +16,8 @@ function levelFor(req: Request, res: Response, aborted: boolean): Level {
 
 /**
  * One JSON line for a request whose response is over (sent, or abandoned by the client):
- * `{"level":30,"time":…,"hostname":…,"req":{"id","method","url"},"res":{"statusCode"},"durationMs":…,"msg":"request completed"}`.
+ * `{"level":30,"time":…,"hostname":…,"req":{"id","method","url"},"res":{"statusCode"},"durationMs":…,`
+ * `"msg":"request completed"}`.
  * `req.id` is the request id NGINX set (res.locals.requestId), the same as `request_id` in NGINX's
  * access log. Only these fields: no headers (cookies, tokens) in the log, and nothing to copy.
  */

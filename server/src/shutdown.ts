@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import net from 'node:net';
-import type { Lifecycle } from './lifecycle';
+import type { DrainState } from './drain-state';
 
 export type ShutdownOutcome = 'drained' | 'forced';
 
@@ -19,7 +19,7 @@ export const IDLE_GRACE_MS = 1_000;
 
 /**
  * Stops a replica without failing a request:
- * - readiness turns 503 (Lifecycle);
+ * - readiness turns 503 (DrainState);
  * - for `delayMs` it keeps accepting and answering: Swarm removes a stopping task from DNS as it
  *   signals it, and NGINX may still send to the address until its next DNS refresh;
  * - the listener closes, so NGINX's next connect is refused and it retries on another replica
@@ -31,11 +31,11 @@ export const IDLE_GRACE_MS = 1_000;
  */
 export async function shutDownGracefully(
   server: http.Server,
-  lifecycle: Lifecycle,
+  drainState: DrainState,
   timeoutMs: number,
   delayMs = 0,
 ): Promise<ShutdownOutcome> {
-  lifecycle.startDraining();
+  drainState.startDraining();
   // Prepended so the header is set before the app's handler can send its response.
   server.prependListener('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
     res.setHeader('Connection', 'close');

@@ -19,7 +19,7 @@ let machine: Machine;
 
 beforeAll(async () => {
   await buildImages(['loadgen']); // the replica's image comes from global-setup
-  stacks = await upBenchStacks('rrtest-i5-bench', scenarios);
+  stacks = await upBenchStacks('rrtest-bench', scenarios);
   machine = await describeMachine(stacks.get(1)!);
   result = await runBenchmark(stacks, scenarios, {
     rounds: 1,

@@ -14,7 +14,7 @@ let chromium: Chromium;
 beforeAll(async () => {
   // Chromium first: without it the file fails at once, with one line saying how to install it.
   chromium = await launchChromium();
-  stack = await ComposeStack.up('i4v-browser');
+  stack = await ComposeStack.up('browser');
 });
 
 afterAll(async () => {
@@ -28,9 +28,15 @@ interface Row {
   stale: boolean;
 }
 
+/** What the page functions below read of an element: they run in the browser, and Node's tsconfig has no DOM types. */
+interface PageElement {
+  getAttribute(name: string): string | null;
+  classList: { contains(token: string): boolean };
+}
+
 /** The live view's bars, as drawn. */
 function rows(page: Page): Promise<Row[]> {
-  return page.$$eval('#replicas .replica', (elements) =>
+  return page.$$eval('#replicas .replica', (elements: PageElement[]) =>
     elements.map((e) => ({
       hostname: e.getAttribute('data-hostname') ?? '',
       count: Number(e.getAttribute('data-count')),
@@ -57,7 +63,10 @@ interface Problem {
   url: string;
 }
 
-/** Opens /live, recording every script error and every resource the browser failed or refused to load (CSP, MIME type, 404). */
+/**
+ * Opens /live, recording every script error and every resource the browser failed or refused to load
+ * (CSP, MIME type, 404).
+ */
 async function openLiveView(): Promise<{ page: Page; problems: Problem[] }> {
   const page = await chromium.context.newPage();
   const problems: Problem[] = [];
@@ -100,7 +109,9 @@ describe('live view in a real browser', () => {
     const drawn = await rows(page);
     expect(new Set(drawn.map((r) => r.hostname))).toEqual(new Set(await stack.hostnames()));
     expect(drawn.every((r) => !r.stale)).toBe(true);
-    const strip = await page.$$eval('#strip .cell', (cells) => cells.map((c) => c.getAttribute('title')));
+    const strip = await page.$$eval('#strip .cell', (cells: PageElement[]) =>
+      cells.map((c) => c.getAttribute('title')),
+    );
     expect(strip.length).toBeGreaterThanOrEqual(12);
     // Only this page's polling reaches the stack now: strict round robin, visible in the colours.
     strip.forEach((hostname, i) => expect(hostname).toBe(strip[i % 3]));
@@ -152,7 +163,8 @@ describe('live view in a real browser', () => {
       drawn.map((r) => r.hostname).filter((h) => !remaining.has(h)),
     );
     expect(drawn).toHaveLength(4);
-    // A poll that failed while a replica left is NGINX's failover (stack.test.ts asserts it); here, only the page counts.
+    // A poll that failed while a replica left is NGINX's failover (stack.test.ts asserts it);
+    // here, only the page counts.
     expect(problems.filter((p) => !p.url.endsWith('/api/whoami'))).toEqual([]);
     await page.close();
   });

@@ -14,7 +14,7 @@ import { ComposeStack } from '../../harness/stack';
 let stack: ComposeStack;
 
 beforeAll(async () => {
-  stack = await ComposeStack.up('i3-chaos');
+  stack = await ComposeStack.up('chaos');
 });
 
 afterAll(async () => {
@@ -138,7 +138,7 @@ describe('a replica hangs (docker pause)', () => {
     await docker(['pause', victim]);
     try {
       // Three POSTs at once, before any other traffic: round robin gives each replica one.
-      const posts = Promise.all([1, 2, 3].map((i) => tracedPost(`i3-paused-post-${i}-${Date.now()}`)));
+      const posts = Promise.all([1, 2, 3].map((i) => tracedPost(`paused-post-${i}-${Date.now()}`)));
       await sleep(200);
       const result = await load(sleep(16_000));
       report('pause', result);
@@ -181,7 +181,7 @@ describe('non-idempotent requests', () => {
     const victimIp = await containerIp(victim);
     const since = new Date();
     await docker(['pause', victim]);
-    const posts = Promise.all([1, 2, 3].map((i) => tracedPost(`i3-killed-post-${i}-${Date.now()}`)));
+    const posts = Promise.all([1, 2, 3].map((i) => tracedPost(`killed-post-${i}-${Date.now()}`)));
     await sleep(1_000); // the POSTs are sent; the one on the paused replica waits for its answer
     await docker(['kill', victim]);
     const results = await posts;
@@ -269,7 +269,7 @@ describe('NGINX reload under load (nginx -s reload, three times)', () => {
   it('answers every request of keep-alive clients it read, and never half-applies one', async () => {
     const since = new Date();
     const done = reloads();
-    const prefix = `i3-reload-${Date.now()}`;
+    const prefix = `reload-${Date.now()}`;
     const [gets, posts] = await Promise.all([
       load(done, { requestIdPrefix: `${prefix}-get` }),
       load(done, {
@@ -339,7 +339,7 @@ describe('keep-alive race', () => {
       setTimeout(() => { console.log(closed ? 'closed' : 'open'); process.exit(0); }, 7000);`;
     expect((await docker(['exec', replica, 'node', '-e', probe])).stdout.trim()).toBe('open');
 
-    const env = (await inspect(replica)).Config.Env as string[];
+    const env = (await inspect(replica)).Config.Env;
     const nodeMs = Number(env.find((line) => line.startsWith('KEEP_ALIVE_TIMEOUT_MS='))?.split('=')[1]);
     const { stdout: nginxConfig } = await stack.exec('nginx', ['nginx', '-T']);
     const nginxSeconds = Number(/upstream servers \{[^}]*?keepalive_timeout\s+(\d+)s;/.exec(nginxConfig)?.[1]);

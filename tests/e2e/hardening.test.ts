@@ -4,13 +4,13 @@
  * published replica ports, /healthz|/readyz|/metrics hidden, security headers on a proxied answer,
  * X-Forwarded-For and X-Real-IP sent together.
  */
-import { docker, inspect } from '../../harness/docker';
+import { docker, inspect, type ContainerDetails } from '../../harness/docker';
 import { ComposeStack } from '../../harness/stack';
 
 let stack: ComposeStack;
 
 beforeAll(async () => {
-  stack = await ComposeStack.up('i3-hardening', { replicas: 1 });
+  stack = await ComposeStack.up('hardening', { replicas: 1 });
 });
 
 afterAll(async () => {
@@ -28,7 +28,7 @@ async function procStatus(id: string, field: string): Promise<string> {
 
 describe.each(['nginx', 'server'] as const)('the %s container', (service) => {
   let id: string;
-  let container: Record<string, any>;
+  let container: ContainerDetails;
 
   beforeAll(async () => {
     [id] = await stack.containers(service);
@@ -43,7 +43,7 @@ describe.each(['nginx', 'server'] as const)('the %s container', (service) => {
 
   it('has a read-only root filesystem, with tmpfs only where it must write', async () => {
     expect(container.HostConfig.ReadonlyRootfs).toBe(true);
-    expect(Object.keys(container.HostConfig.Tmpfs).sort()).toEqual(
+    expect(Object.keys(container.HostConfig.Tmpfs ?? {}).sort()).toEqual(
       service === 'nginx' ? ['/etc/nginx/conf.d', '/tmp'] : ['/tmp'],
     );
     await expect(inside(id, 'touch /hardening-probe')).rejects.toThrow(/Read-only file system|Permission denied/);
@@ -68,7 +68,7 @@ describe.each(['nginx', 'server'] as const)('the %s container', (service) => {
 describe('NGINX', () => {
   it('listens on an unprivileged port inside, published on the host', async () => {
     const [nginx] = await stack.containers('nginx');
-    expect(Object.keys((await inspect(nginx)).HostConfig.PortBindings)).toEqual(['8080/tcp']);
+    expect(Object.keys((await inspect(nginx)).HostConfig.PortBindings ?? {})).toEqual(['8080/tcp']);
     // Listening TCP sockets in the container (state 0A), as ports. Docker's DNS adds one of its own on a high port.
     const hexPorts = await inside(nginx, 'awk \'$4 == "0A" {split($2, a, ":"); print a[2]}\' /proc/net/tcp');
     const ports = hexPorts.split('\n').map((hex) => parseInt(hex, 16));

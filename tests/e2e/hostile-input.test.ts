@@ -16,7 +16,7 @@ import { ComposeStack } from '../../harness/stack';
 let stack: ComposeStack;
 
 beforeAll(async () => {
-  stack = await ComposeStack.up('i3-hostile');
+  stack = await ComposeStack.up('hostile');
 });
 
 afterAll(async () => {
@@ -156,7 +156,7 @@ describe('hostile and malformed input', () => {
     expect(after.hostnames.size).toBe(3);
     for (const id of await stack.containers('server')) {
       expect(await restartCount(id)).toBe(0);
-      expect((await inspect(id)).State.Health.Status).toBe('healthy');
+      expect((await inspect(id)).State.Health?.Status).toBe('healthy');
     }
   });
 });
@@ -165,7 +165,7 @@ describe('a flood from one client (RATE_LIMIT_RATE=10r/s, RATE_LIMIT_BURST=20)',
   let limited: ComposeStack;
 
   beforeAll(async () => {
-    limited = await ComposeStack.up('i3-flood', { env: { RATE_LIMIT_RATE: '10r/s', RATE_LIMIT_BURST: '20' } });
+    limited = await ComposeStack.up('flood', { env: { RATE_LIMIT_RATE: '10r/s', RATE_LIMIT_BURST: '20' } });
   });
 
   afterAll(async () => {

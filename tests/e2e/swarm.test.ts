@@ -8,7 +8,7 @@ import { docker, inspect, nginxWorkerPids } from '../../harness/docker';
 import { sleep } from '../../harness/http';
 import { runLoad, type LoadResult } from './support/load';
 import { repoRoot } from '../../harness/repo';
-import { SwarmMode, SwarmStack } from './support/swarm';
+import { SwarmMode, SwarmStack, type ServiceDetails } from './support/swarm';
 
 const baseVersion = process.env.APP_VERSION ?? 'dev';
 const nextVersion = `${baseVersion}-v2`;
@@ -124,18 +124,18 @@ async function rollout(version: string) {
 
 describe('docker stack deploy', () => {
   it('publishes NGINX in host mode, gives `server` no VIP, and resolves it to every task, like tasks.server', async () => {
-    const nginx = await inspect(the().service('nginx'));
+    const nginx = await inspect<ServiceDetails>(the().service('nginx'));
     expect(nginx.Endpoint.Ports).toEqual([
       expect.objectContaining({ TargetPort: 8080, PublishedPort: the().port, PublishMode: 'host' }),
     ]);
-    const server = await inspect(the().service('server'));
+    const server = await inspect<ServiceDetails>(the().service('server'));
     expect(server.Spec.EndpointSpec.Mode).toBe('dnsrr');
     expect(server.Endpoint.VirtualIPs ?? []).toEqual([]);
 
     const network = `${the().name}_backend`;
     const taskIps = await Promise.all(
       (await the().containers('server')).map(
-        async (id) => (await inspect(id)).NetworkSettings.Networks[network].IPAddress as string,
+        async (id) => (await inspect(id)).NetworkSettings.Networks[network].IPAddress,
       ),
     );
     const [nginxContainer] = await the().containers('nginx');

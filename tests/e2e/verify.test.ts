@@ -9,7 +9,7 @@ import { repoRoot } from '../../harness/repo';
 let stack: ComposeStack;
 
 beforeAll(async () => {
-  stack = await ComposeStack.up('i4v-verify');
+  stack = await ComposeStack.up('verify');
 });
 
 afterAll(async () => {
@@ -69,7 +69,8 @@ it('prints the table and the verdict line, with concurrency', async () => {
 
 it('fails (exit 1) when a replica is missing, naming why in one line', async () => {
   await stack.compose(['up', '--detach', '--no-build', '--no-recreate', '--wait', '--scale', 'server=2']);
-  // Once NGINX has dropped the third from its rotation (DNS refresh, 5 s): the check is about the spread, not the failover.
+  // Once NGINX has dropped the third from its rotation (DNS refresh):
+  // the check is about the spread, not the failover.
   await stack.waitForReplicas(2, 30_000);
   const run = await verify('--url', stack.url(), '--requests', '60');
   expect(run.code).toBe(1);

@@ -3,7 +3,8 @@
  * environment so a quick look and the full run are the same code:
  *   BENCH_ROUNDS (3)  BENCH_DURATION_S (5)  BENCH_WARMUP_S (1)  BENCH_CONNECTIONS (50,200,1000)
  *   BENCH_SCENARIOS (all; e.g. direct,nginx-1)  BENCH_SETTLE_S (10)  BENCH_OUTPUT (docs/benchmarks.md; "-" for none)
- *   BENCH_REPORT_ONLY=1: no measuring; rewrites the markdown from the last run's JSON (after a change to the report's wording).
+ *   BENCH_REPORT_ONLY=1: no measuring; rewrites the markdown from the last run's JSON
+ *   (after a change to the report's wording).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

@@ -24,7 +24,7 @@ export interface BenchSettings {
 }
 
 /** Cores used during the measured run, by role. */
-export interface CpuUse {
+interface CpuUse {
   loadgen: number;
   nginx: number;
   replicas: number[];
@@ -46,7 +46,7 @@ export interface Measurement {
   listenOverflows: { nginx: number; replicas: number };
 }
 
-export interface MemoryReading {
+interface MemoryReading {
   replica: string;
   /** Before any load: the process as it started. */
   coldBytes: number;
@@ -140,7 +140,7 @@ async function wrk(
   return parseWrk(stdout);
 }
 
-export async function measure(
+async function measure(
   stack: BenchStack,
   scenario: Scenario,
   connections: number,

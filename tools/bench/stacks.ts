@@ -28,8 +28,11 @@ export interface BenchStack {
   };
 }
 
-/** The user's compose files (COMPOSE_FILE, as README says) plus the bench overlay, and its air-gap part where the user's has one. */
-export function benchComposeFiles(userComposeFile = process.env.COMPOSE_FILE): string {
+/**
+ * The user's compose files (COMPOSE_FILE, as README says) plus the bench overlay,
+ * and its air-gap part where the user's has one.
+ */
+function benchComposeFiles(userComposeFile = process.env.COMPOSE_FILE): string {
   const files = (userComposeFile ?? 'docker-compose.yml').split(path.delimiter).filter(Boolean);
   const airgap = files.some((f) => path.basename(f) === 'docker-compose.airgap.yml');
   return [...files, BENCH_FILE, ...(airgap ? [BENCH_AIRGAP_FILE] : [])].join(path.delimiter);

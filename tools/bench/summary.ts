@@ -1,4 +1,4 @@
-/** Rounds folded into one row per (scenario, concurrency), and the issue's targets checked against them. */
+/** Rounds folded into one row per (scenario, concurrency), and the performance targets checked against them. */
 import type { BenchResult, Measurement } from './runner';
 import type { Scenario, ScenarioId } from './scenarios';
 import { median, ratioSpread, spread, type Spread } from './stats';
@@ -77,7 +77,7 @@ function roundPairs(measurements: Measurement[], a: ScenarioId, b: ScenarioId, c
 
 const formatRatio = (s: Spread) => `${s.median.toFixed(2)}x (${s.min.toFixed(2)}–${s.max.toFixed(2)})`;
 
-/** The issue's ratio targets, each at every concurrency where both sides were measured. */
+/** The performance targets (ratios), each at every concurrency where both sides were measured. */
 const RATIO_TARGETS: ReadonlyArray<{
   target: string;
   numerator: ScenarioId;

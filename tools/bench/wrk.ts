@@ -26,7 +26,7 @@ export interface WrkResult {
   meanUs: number;
 }
 
-export const WRK_SCRIPT = '/usr/local/share/wrk-report.lua';
+const WRK_SCRIPT = '/usr/local/share/wrk-report.lua';
 
 export function wrkCommand(options: WrkOptions): string[] {
   // wrk refuses fewer connections than threads.

@@ -6,7 +6,7 @@ export interface RotationPattern {
   period: number;
   /** The first rotation, in order. */
   cycle: string[];
-  /** Share of answers (after the first rotation) that repeat the one `period` places before: 1 for strict round robin. */
+  /** Share of answers (after the first rotation) repeating the one `period` places before: 1 for strict round robin. */
   conforming: number;
 }
 

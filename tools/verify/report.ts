@@ -4,7 +4,7 @@ import { countBy, tally, type ReplicaCount } from '../../server/shared/tally';
 import type { VerifyOptions } from './options';
 import { detectRotation, type RotationPattern } from './pattern';
 
-export interface Verdict {
+interface Verdict {
   pass: boolean;
   /** One line: why it passed, or the first reason it failed. */
   reason: string;
@@ -32,7 +32,7 @@ export interface VerifyReport {
 export const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
 
 /** Decides pass or fail. Failed requests fail the check: a spread that needs errors to look even is not a pass. */
-export function judge(
+function judge(
   replicas: readonly ReplicaCount[],
   errors: Record<string, number>,
   sent: number,

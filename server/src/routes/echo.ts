@@ -3,7 +3,7 @@ import os from 'node:os';
 import { HttpError } from '../errors';
 
 /** Small on purpose: an echo has no business carrying more than this. */
-export const ECHO_BODY_LIMIT = '16kb';
+const ECHO_BODY_LIMIT = '16kb';
 
 /**
  * `POST /api/echo`: JSON in, JSON out, naming the replica that handled it. It exists to prove
@@ -27,7 +27,7 @@ export function echoRoutes(): Router {
     (req, res) => {
       res
         .set('Cache-Control', 'no-store')
-        .json({ hostname, requestId: res.locals.requestId, received: req.body ?? null });
+        .json({ hostname, requestId: res.locals.requestId, received: (req.body as unknown) ?? null });
     },
   );
 

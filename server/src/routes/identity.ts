@@ -11,7 +11,7 @@ export function identityRoutes(version: string): Router {
   const router = Router();
 
   router.get('/', (req, res) => {
-    const identity = reporter.describe(req, res.locals.requestId);
+    const identity = reporter.answer(req, res.locals.requestId);
     // Each answer names a different replica: a cached one would hide the rotation.
     res.set('Cache-Control', 'no-store');
     res.format({
@@ -22,7 +22,7 @@ export function identityRoutes(version: string): Router {
 
   router.get('/api/whoami', (req, res) => {
     res.set('Cache-Control', 'no-store');
-    res.json(reporter.describe(req, res.locals.requestId));
+    res.json(reporter.answer(req, res.locals.requestId));
   });
 
   return router;

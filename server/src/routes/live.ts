@@ -6,7 +6,7 @@ import path from 'node:path';
  * server/tsconfig.web.json). Two levels up from this file both in the repository (server/src/routes)
  * and in the image (/app/server/src/routes, with the files in /app/server/web).
  */
-export const WEB_ROOT = path.resolve(__dirname, '../../web');
+const WEB_ROOT = path.resolve(__dirname, '../../web');
 
 /**
  * Only this origin's scripts, styles and fetches; nothing inline, nothing from outside. NGINX adds

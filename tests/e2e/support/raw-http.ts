@@ -1,6 +1,6 @@
 import net from 'node:net';
 
-/** Sends raw bytes over one TCP connection and returns everything the server sent back before closing or going quiet. */
+/** Sends raw bytes over one TCP connection; returns everything the server sent back before closing or going quiet. */
 export function rawRequest(
   port: number,
   payload: string | Buffer,

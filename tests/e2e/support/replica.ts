@@ -26,12 +26,12 @@ export async function replicaRssKb(id: string): Promise<number> {
 }
 
 export async function restartCount(id: string): Promise<number> {
-  return (await inspect(id)).RestartCount as number;
+  return (await inspect(id)).RestartCount;
 }
 
 /** The container's address on the stack's network, as NGINX logs it in upstream_addr (without the port). */
 export async function containerIp(id: string): Promise<string> {
-  const networks = (await inspect(id)).NetworkSettings.Networks as Record<string, { IPAddress: string }>;
+  const networks = (await inspect(id)).NetworkSettings.Networks;
   const [ip] = Object.values(networks).map((n) => n.IPAddress);
   if (!ip) throw new Error(`container ${id} has no address`);
   return ip;

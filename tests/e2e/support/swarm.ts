@@ -38,6 +38,22 @@ export class SwarmMode {
   }
 }
 
+/** The parts of a Swarm task's `docker inspect` the tests read. */
+interface TaskDetails {
+  Status: { State: string; ContainerStatus: { ContainerID: string } };
+  Spec: { ContainerSpec: { Image: string } };
+}
+
+/** The parts of a Swarm service's `docker inspect` the tests read. */
+export interface ServiceDetails {
+  Spec: { EndpointSpec: { Mode: string }; TaskTemplate: { ContainerSpec: { Image: string } } };
+  Endpoint: {
+    Ports?: { TargetPort: number; PublishedPort: number; PublishMode: string }[];
+    VirtualIPs?: unknown[];
+  };
+  UpdateStatus?: UpdateStatus;
+}
+
 export interface UpdateStatus {
   State: string;
   Message?: string;
@@ -92,13 +108,13 @@ export class SwarmStack {
       stdout
         .split('\n')
         .filter(Boolean)
-        .map((id) => inspect(id)),
+        .map((id) => inspect<TaskDetails>(id)),
     );
     return tasks
       .filter((task) => task.Status.State === 'running')
       .map((task) => ({
-        containerId: task.Status.ContainerStatus.ContainerID as string,
-        image: task.Spec.ContainerSpec.Image as string,
+        containerId: task.Status.ContainerStatus.ContainerID,
+        image: task.Spec.ContainerSpec.Image,
       }));
   }
 
@@ -108,7 +124,7 @@ export class SwarmStack {
 
   async hostnames(): Promise<string[]> {
     const ids = await this.containers('server');
-    return Promise.all(ids.map(async (id) => (await inspect(id)).Config.Hostname as string));
+    return Promise.all(ids.map(async (id) => (await inspect(id)).Config.Hostname));
   }
 
   async waitForReplicas(count: number, timeoutMs = 60_000): Promise<void> {
@@ -119,15 +135,15 @@ export class SwarmStack {
     await docker(['service', 'scale', '--detach', `${this.service('server')}=${replicas}`]);
   }
 
-  async serverSpec(): Promise<Record<string, any>> {
-    return (await inspect(this.service('server'))).Spec;
+  async serverSpec(): Promise<ServiceDetails['Spec']> {
+    return (await inspect<ServiceDetails>(this.service('server'))).Spec;
   }
 
   /** Waits for the server's rolling update (or its rollback) to reach one of `states`. */
   async waitForUpdate(states: string[], timeoutMs: number): Promise<UpdateStatus> {
     return eventually(
       async () => {
-        const status = (await inspect(this.service('server'))).UpdateStatus as UpdateStatus | undefined;
+        const status = (await inspect<ServiceDetails>(this.service('server'))).UpdateStatus;
         return status && states.includes(status.State) ? status : undefined;
       },
       timeoutMs,

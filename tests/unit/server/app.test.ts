@@ -4,12 +4,19 @@ import request from 'supertest';
 import { createApp } from '../../../server/src/app';
 import { loadConfig } from '../../../server/src/config';
 import { hostnameColour } from '../../../server/shared/hostname-colour';
-import { Lifecycle } from '../../../server/src/lifecycle';
+import { DrainState } from '../../../server/src/drain-state';
+import type { Identity } from '../../../server/src/identity';
+
+/** The replica's JSON error body. */
+interface JsonError {
+  error: string;
+  message: string;
+}
 
 const silent = pino({ level: 'silent' });
 
-function makeApp(lifecycle = new Lifecycle()) {
-  return createApp(loadConfig({ APP_VERSION: '9.9.9' }), { lifecycle, logger: silent });
+function makeApp(drainState = new DrainState()) {
+  return createApp(loadConfig({ APP_VERSION: '9.9.9' }), { drainState, logger: silent });
 }
 
 describe('identity', () => {
@@ -17,7 +24,7 @@ describe('identity', () => {
     const res = await request(makeApp()).get('/').set('Accept', '*/*').expect(200);
     expect(res.type).toBe('application/json');
     expect(res.body).toMatchObject({ hostname: os.hostname(), version: '9.9.9', requestsServed: 1 });
-    expect(res.body.uptimeSeconds).toBeGreaterThanOrEqual(0);
+    expect((res.body as Identity).uptimeSeconds).toBeGreaterThanOrEqual(0);
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.headers['x-powered-by']).toBeUndefined();
     expect(res.headers.vary).toMatch(/accept/i);
@@ -44,33 +51,33 @@ describe('identity', () => {
     await request(app).get('/api/whoami').expect(200);
     const res = await request(app).get('/api/whoami').set('Accept', 'text/html').expect(200);
     expect(res.type).toBe('application/json');
-    expect(res.body.requestsServed).toBe(2);
+    expect((res.body as Identity).requestsServed).toBe(2);
   });
 
   it('passes a valid X-Request-ID through and replaces an invalid one', async () => {
     const app = makeApp();
     const kept = await request(app).get('/api/whoami').set('X-Request-ID', 'abc-123.x');
-    expect(kept.body.requestId).toBe('abc-123.x');
+    expect((kept.body as Identity).requestId).toBe('abc-123.x');
     const replaced = await request(app).get('/api/whoami').set('X-Request-ID', 'bad id <script>');
-    expect(replaced.body.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect((replaced.body as Identity).requestId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('trusts exactly one proxy hop for the client address', async () => {
     // NGINX overwrites X-Forwarded-For with the address it saw; a longer chain means a client
     // prepended its own claim, and only the hop NGINX added is believed.
     const res = await request(makeApp()).get('/api/whoami').set('X-Forwarded-For', '6.6.6.6, 10.1.2.3');
-    expect(res.body.clientIp).toBe('10.1.2.3');
+    expect((res.body as Identity).clientIp).toBe('10.1.2.3');
   });
 });
 
 describe('health', () => {
   it('is alive and ready until draining starts, then not ready', async () => {
-    const lifecycle = new Lifecycle();
-    const app = makeApp(lifecycle);
+    const drainState = new DrainState();
+    const app = makeApp(drainState);
     await request(app).get('/healthz').expect(200, { status: 'ok' });
     await request(app).get('/readyz').expect(200, { status: 'ready' });
 
-    lifecycle.startDraining();
+    drainState.startDraining();
     await request(app).get('/readyz').expect(503, { status: 'draining' });
     await request(app).get('/healthz').expect(200);
   });
@@ -109,12 +116,12 @@ describe('POST /api/echo', () => {
       .post('/api/echo')
       .send({ big: 'x'.repeat(17 * 1024) })
       .expect(413);
-    expect(res.body.error).toBe('payload_too_large');
+    expect((res.body as JsonError).error).toBe('payload_too_large');
   });
 
   it('rejects another content type with 415', async () => {
     const res = await request(makeApp()).post('/api/echo').set('Content-Type', 'text/plain').send('hi').expect(415);
-    expect(res.body.error).toBe('unsupported_media_type');
+    expect((res.body as JsonError).error).toBe('unsupported_media_type');
   });
 
   it('answers GET on the echo route with 404, as for any unknown route', async () => {

@@ -52,13 +52,14 @@ describe('request log', () => {
     await request(app).get('/api/whoami?x=1').set('X-Request-ID', 'trace-me-42').expect(200);
     const [line, ...more] = await requestLines(lines, 1);
     expect(more).toEqual([]);
-    expect(line).toEqual({
+    const { time, durationMs, ...fixed } = line;
+    expect(time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(typeof durationMs).toBe('number');
+    expect(fixed).toEqual({
       level: 30,
-      time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       hostname: os.hostname(),
       req: { id: 'trace-me-42', method: 'GET', url: '/api/whoami?x=1' },
       res: { statusCode: 200 },
-      durationMs: expect.any(Number),
       msg: 'request completed',
     });
   });
@@ -67,7 +68,7 @@ describe('request log', () => {
     const { app, lines } = loggedApp();
     const res = await request(app).get('/api/whoami').set('X-Request-ID', 'not a valid id').expect(200);
     const [line] = await requestLines(lines, 1);
-    expect(line.req?.id).toBe(res.body.requestId);
+    expect(line.req?.id).toBe((res.body as { requestId: string }).requestId);
   });
 
   it('logs no request headers (cookies, tokens stay out of the log)', async () => {

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../../server/src/config';
 import { createHttpServer, listen } from '../../../server/src/http-server';
-import { Lifecycle } from '../../../server/src/lifecycle';
+import { DrainState } from '../../../server/src/drain-state';
 import { IDLE_GRACE_MS, shutDownGracefully } from '../../../server/src/shutdown';
 
 /** A server whose handler answers after `delayMs` (or never, when null). */
@@ -61,10 +61,10 @@ describe('shutDownGracefully', () => {
     const inFlightAgent = new http.Agent({ keepAlive: true });
     const inFlight = get(port, inFlightAgent);
     await new Promise((r) => setTimeout(r, 50)); // the request is now being handled
-    const lifecycle = new Lifecycle();
-    const outcome = shutDownGracefully(server, lifecycle, 5_000);
+    const drainState = new DrainState();
+    const outcome = shutDownGracefully(server, drainState, 5_000);
 
-    expect(lifecycle.draining).toBe(true);
+    expect(drainState.draining).toBe(true);
     await idleSocketClosed;
     await expect(get(port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
     await expect(inFlight).resolves.toMatchObject({ status: 200, body: 'done' });
@@ -79,7 +79,7 @@ describe('shutDownGracefully', () => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     await get(port, agent);
     await new Promise((r) => setImmediate(r));
-    const outcome = shutDownGracefully(server, new Lifecycle(), 5_000);
+    const outcome = shutDownGracefully(server, new DrainState(), 5_000);
     await new Promise((r) => setTimeout(r, IDLE_GRACE_MS / 4));
 
     await expect(get(port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
@@ -97,7 +97,7 @@ describe('shutDownGracefully', () => {
     const [socket] = Object.values(agent.freeSockets).flat();
     const closed = new Promise<number>((resolve) => socket?.once('close', () => resolve(Date.now())));
     const started = Date.now();
-    await expect(shutDownGracefully(server, new Lifecycle(), 5_000)).resolves.toBe('drained');
+    await expect(shutDownGracefully(server, new DrainState(), 5_000)).resolves.toBe('drained');
     const closedAfter = (await closed) - started;
     expect(closedAfter).toBeGreaterThanOrEqual(IDLE_GRACE_MS - 50);
     expect(closedAfter).toBeLessThan(IDLE_GRACE_MS + 1_000);
@@ -109,17 +109,17 @@ describe('shutDownGracefully', () => {
     const hanging = get(port).catch((err: NodeJS.ErrnoException) => err.code);
     await new Promise((r) => setTimeout(r, 50));
     const started = Date.now();
-    await expect(shutDownGracefully(server, new Lifecycle(), 200)).resolves.toBe('forced');
+    await expect(shutDownGracefully(server, new DrainState(), 200)).resolves.toBe('forced');
     expect(Date.now() - started).toBeLessThan(2_000);
     await expect(hanging).resolves.toBe('ECONNRESET');
   });
 
   it('keeps accepting and answering, with Connection: close, for the delay; then refuses', async () => {
     const { server, port } = await startServer(0);
-    const lifecycle = new Lifecycle();
+    const drainState = new DrainState();
     const started = Date.now();
-    const outcome = shutDownGracefully(server, lifecycle, 5_000, 400);
-    expect(lifecycle.draining).toBe(true);
+    const outcome = shutDownGracefully(server, drainState, 5_000, 400);
+    expect(drainState.draining).toBe(true);
 
     const during = await new Promise<http.IncomingMessage>((resolve, reject) => {
       http.get({ port, host: '127.0.0.1', agent: new http.Agent({ keepAlive: true }) }, resolve).on('error', reject);

@@ -16,7 +16,7 @@ export interface Config {
   keepAliveTimeoutMs: number;
   /**
    * Queue of connections the kernel accepts before Node does (listen backlog; the kernel caps it at
-   * net.core.somaxconn). Node's default, 511, overflowed when 1,000 clients arrived through NGINX at
+   * net.core.somaxconn). Node's default, 511, overflowed when a thousand clients arrived through NGINX at
    * once: each dropped SYN is retried after 1 s, which showed as a p99 above a second (docs/benchmarks.md).
    */
   listenBacklog: number;

@@ -135,7 +135,7 @@ fi
 # --- 2b. A docker CLI whose `stack deploy` reads today's Compose files -------
 # bookworm's 20.10 CLI wants a `version:` key in every file and rejects keys
 # Compose v2 accepts (build.secrets): `docker stack deploy -c docker-compose.yml`
-# (README, "Scaling beyond one host") needs a CLI from 26 on (26.1 and 28.2
+# (docs/swarm.md) needs a CLI from 26 on (26.1 and 28.2
 # tested). The engine may stay 20.10: the CLI negotiates its API version.
 # `docker --version` answers without an engine (it is started in step 3).
 cli_version=$(docker --version | sed -n 's/^Docker version \([^ ,]*\).*/\1/p')

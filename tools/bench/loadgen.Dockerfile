@@ -4,7 +4,7 @@
 # DEBIAN_IMAGE=airgap/debian:sid (tools/bench/docker-compose.bench.airgap.yml).
 ARG DEBIAN_IMAGE=debian:trixie-slim
 FROM ${DEBIAN_IMAGE}
-# Release files of the mirror's sid can be past Valid-Until (README, air-gap); signatures are still checked.
+# Release files of the mirror's sid can be past Valid-Until (docs/airgap.md); signatures are still checked.
 RUN apt-get -o Acquire::Check-Valid-Until=false update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends wrk \
  && rm -rf /var/lib/apt/lists/*

@@ -29,7 +29,7 @@ export interface BenchStack {
 }
 
 /**
- * The user's compose files (COMPOSE_FILE, as README says) plus the bench overlay,
+ * The user's compose files (COMPOSE_FILE, as docs/airgap.md says) plus the bench overlay,
  * and its air-gap part where the user's has one.
  */
 function benchComposeFiles(userComposeFile = process.env.COMPOSE_FILE): string {

@@ -342,7 +342,7 @@ describe('keep-alive race', () => {
     const env = (await inspect(replica)).Config.Env;
     const nodeMs = Number(env.find((line) => line.startsWith('KEEP_ALIVE_TIMEOUT_MS='))?.split('=')[1]);
     const { stdout: nginxConfig } = await stack.exec('nginx', ['nginx', '-T']);
-    const nginxSeconds = Number(/upstream servers \{[^}]*?keepalive_timeout\s+(\d+)s;/.exec(nginxConfig)?.[1]);
+    const nginxSeconds = Number(/upstream replicas \{[^}]*?keepalive_timeout\s+(\d+)s;/.exec(nginxConfig)?.[1]);
     console.log(`[chaos] keep-alive ordering: replica ${nodeMs} ms, NGINX upstream ${nginxSeconds} s`);
     expect(nginxSeconds).toBeGreaterThan(0);
     expect(nodeMs).toBeGreaterThan(nginxSeconds * 1_000);

@@ -1,5 +1,4 @@
 import { percentile } from '../../../server/shared/percentile';
-import { countBy, tally } from '../../../server/shared/tally';
 
 describe('percentile (nearest rank)', () => {
   it('returns a measured value at the rank, whatever the input order', () => {
@@ -20,23 +19,5 @@ describe('percentile (nearest rank)', () => {
     const values = [3, 1, 2];
     percentile(values, 50);
     expect(values).toEqual([3, 1, 2]);
-  });
-});
-
-describe('tally', () => {
-  it('counts answers per replica with shares, sorted by hostname', () => {
-    expect(tally(['b', 'a', 'b', 'c', 'b', 'a'])).toEqual([
-      { hostname: 'a', count: 2, share: 2 / 6 },
-      { hostname: 'b', count: 3, share: 3 / 6 },
-      { hostname: 'c', count: 1, share: 1 / 6 },
-    ]);
-    expect(tally([])).toEqual([]);
-  });
-
-  it('counts any keys, sorted', () => {
-    expect(countBy(['timeout', 'HTTP 502', 'timeout'])).toEqual([
-      ['HTTP 502', 1],
-      ['timeout', 2],
-    ]);
   });
 });

@@ -62,7 +62,8 @@ describe('on a running stack', () => {
           await sleep(spacingMs);
         }
       })();
-      const [gets, posts] = await Promise.all([load(stack, restarts), postLoad(stack, restarts)]);
+      // 16 GET loops: more fresh upstream connections, so more of them meet a replica while it is down.
+      const [gets, posts] = await Promise.all([load(stack, restarts, { concurrency: 16 }), postLoad(stack, restarts)]);
       await restarts;
       report(`restarts ${spacingMs} ms apart, GET`, gets);
       report(`restarts ${spacingMs} ms apart, POST`, posts);

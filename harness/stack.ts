@@ -11,7 +11,15 @@ export interface StackOptions {
   extraFiles?: string[];
   /** Compose project name; `rrtest-<name>` unless given (the benchmark's stacks are `rrbench-...`). */
   project?: string;
+  /** Keep docker-compose.yml's rate limit; otherwise LOAD_TEST_RATE_LIMIT, unless `env` sets one. */
+  productRateLimit?: boolean;
 }
+
+/**
+ * A test's load comes from one address (the host, through the published port) at hundreds of requests a
+ * second, far above the product's per-address limit: test stacks lift it unless a test is about that limit.
+ */
+export const LOAD_TEST_RATE_LIMIT = { RATE_LIMIT_RATE: '100000r/s', RATE_LIMIT_BURST: '100000' };
 
 /**
  * One real compose project, from the same docker-compose.yml and nginx.conf a user runs
@@ -28,7 +36,8 @@ export class ComposeStack {
 
   static async up(name: string, options: StackOptions = {}): Promise<ComposeStack> {
     const port = await freePort();
-    const env: NodeJS.ProcessEnv = { ...process.env, HTTP_PORT: String(port), ...options.env };
+    const rateLimit = options.productRateLimit ? {} : LOAD_TEST_RATE_LIMIT;
+    const env: NodeJS.ProcessEnv = { ...process.env, ...rateLimit, HTTP_PORT: String(port), ...options.env };
     if (options.extraFiles) {
       env.COMPOSE_FILE = [...(env.COMPOSE_FILE ?? 'docker-compose.yml').split(':'), ...options.extraFiles].join(':');
     }

@@ -2,6 +2,9 @@ import { Router } from 'express';
 import { IdentityReporter } from '../identity';
 import { renderIdentityPage } from '../identity-page';
 
+/** The identity page is self-contained: its one inline style block (colour per replica), nothing else at all. */
+const IDENTITY_PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
+
 /**
  * `GET /` negotiates (JSON for curl and API clients, HTML for browsers);
  * `GET /api/whoami` is always JSON, for scripts and the live view.
@@ -16,7 +19,7 @@ export function identityRoutes(version: string): Router {
     res.set('Cache-Control', 'no-store');
     res.format({
       'application/json': () => res.json(identity),
-      'text/html': () => res.send(renderIdentityPage(identity)),
+      'text/html': () => res.set('Content-Security-Policy', IDENTITY_PAGE_POLICY).send(renderIdentityPage(identity)),
     });
   });
 

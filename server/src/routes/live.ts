@@ -1,4 +1,4 @@
-import express, { Router } from 'express';
+import express, { Router, type RequestHandler } from 'express';
 import path from 'node:path';
 
 /**
@@ -14,27 +14,50 @@ const WEB_ROOT = path.resolve(__dirname, '../../web');
  */
 const LIVE_PAGE_POLICY = "default-src 'self'; base-uri 'none'; form-action 'none'; object-src 'none'";
 
+/** Every load revalidates (no-cache + ETag, so a 304 when unchanged): see liveRoutes. */
+const REVALIDATE = 'no-cache';
+
+/**
+ * The page has one address, /live, where it carries its policy: under /assets an HTML file is a 404.
+ * Checked on the decoded path, so /assets/live%2Ehtml is refused too.
+ */
+const noPagesUnderAssets: RequestHandler = (req, _res, next) => {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(req.path);
+  } catch {
+    decoded = req.path; // malformed escapes: express.static answers them with a 400
+  }
+  if (/\.html?$/i.test(decoded)) next('router');
+  else next();
+};
+
 /**
  * `GET /live`: the page that polls /api/whoami and draws the rotation; `GET /assets/*`: its files.
- * Every load revalidates (no-cache + ETag, so a 304 when unchanged): a rolling update must not
- * leave a browser running yesterday's script against today's replicas.
+ * Every load revalidates: a rolling update must not leave a browser running yesterday's script
+ * against today's replicas.
  */
 export function liveRoutes(): Router {
   const router = Router();
 
   router.get('/live', (_req, res, next) => {
-    res.set({ 'Cache-Control': 'no-cache', 'Content-Security-Policy': LIVE_PAGE_POLICY });
-    res.sendFile('live.html', { root: WEB_ROOT, cacheControl: false }, next);
+    res.set({ 'Cache-Control': REVALIDATE, 'Content-Security-Policy': LIVE_PAGE_POLICY });
+    // Express 5 calls this callback on success too: only an error goes on to the error handler, or a
+    // sent page would fall through to the 404 handler, whose late write destroys the keep-alive socket.
+    res.sendFile('live.html', { root: WEB_ROOT, cacheControl: false }, (err?: Error) => {
+      if (err) next(err);
+    });
   });
 
   router.use(
     '/assets',
+    noPagesUnderAssets,
     express.static(WEB_ROOT, {
       // Directory URLs are 404s, not redirects or listings.
       index: false,
       redirect: false,
       cacheControl: false,
-      setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache'),
+      setHeaders: (res) => res.setHeader('Cache-Control', REVALIDATE),
     }),
   );
 

@@ -76,7 +76,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         const text = await res.text();
         if (res.status === 200) {
           result.ok += 1;
-          const { hostname = '?', version = '?' } = JSON.parse(text) as { hostname?: string; version?: string };
+          // Pages (e.g. /live) count as answered; JSON answers also say who answered.
+          const json = res.headers.get('content-type')?.startsWith('application/json');
+          const { hostname = '?', version = '?' } = (json ? JSON.parse(text) : {}) as {
+            hostname?: string;
+            version?: string;
+          };
           result.hostnames.set(hostname, (result.hostnames.get(hostname) ?? 0) + 1);
           result.versions.set(version, (result.versions.get(version) ?? 0) + 1);
         } else {

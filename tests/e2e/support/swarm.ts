@@ -3,6 +3,7 @@ import { docker, inspect } from '../../../harness/docker';
 import { eventually, freePort } from '../../../harness/http';
 import { waitForRotation } from '../../../harness/rotation';
 import { repoRoot } from '../../../harness/repo';
+import { LOAD_TEST_RATE_LIMIT } from '../../../harness/stack';
 
 /**
  * Swarm mode on the test's engine. The engine may be shared: a swarm that already exists is used
@@ -89,7 +90,7 @@ export class SwarmStack {
   /** What a user runs: images are local, so no registry is asked for digests (`--resolve-image never`). */
   async deploy(appVersion: string): Promise<void> {
     const files = [...(process.env.COMPOSE_FILE ?? 'docker-compose.yml').split(':'), 'docker-compose.swarm.yml'];
-    const env = { ...process.env, APP_VERSION: appVersion, HTTP_PORT: String(this.port) };
+    const env = { ...process.env, ...LOAD_TEST_RATE_LIMIT, APP_VERSION: appVersion, HTTP_PORT: String(this.port) };
     const args = ['stack', 'deploy', '--detach=true', '--resolve-image', 'never'];
     await docker([...args, ...files.flatMap((file) => ['-c', path.resolve(repoRoot, file)]), this.name], { env });
   }

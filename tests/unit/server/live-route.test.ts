@@ -38,3 +38,25 @@ describe('live view route', () => {
     },
   );
 });
+
+describe('every HTML response carries a Content-Security-Policy', () => {
+  const browser = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+
+  it.each(['/', '/live', '/assets/live.html', '/assets/live%2Ehtml', '/assets/LIVE.HTML', '/assets/../live.html'])(
+    'GET %s',
+    async (path) => {
+      const res = await request(app).get(path).set('Accept', browser);
+      if (res.type === 'text/html') {
+        expect(res.headers['content-security-policy']).toMatch(/default-src '(self|none)'/);
+      }
+      expect(res.status === 200 || res.status === 404).toBe(true);
+    },
+  );
+
+  it('serves the live page at /live only: under /assets it is a JSON 404', async () => {
+    for (const path of ['/assets/live.html', '/assets/live%2Ehtml', '/assets/live.htm']) {
+      const res = await request(app).get(path).expect(404);
+      expect(res.body).toEqual({ error: 'not_found', message: 'Not Found' });
+    }
+  });
+});

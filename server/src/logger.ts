@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import pino, { type DestinationStream, type LevelWithSilent, type Logger } from 'pino';
 import type { HttpMetrics } from './metrics';
@@ -22,7 +23,20 @@ export const DROP_WARNING_INTERVAL_MS = 10_000;
  * The queue is bounded (LOG_BUFFER_BYTES), and lines still queued at exit get flushLogs()'s time, no more.
  */
 export function stdoutDestination(): LogDestination {
-  return pino.destination({ dest: 1, sync: false, maxLength: LOG_BUFFER_BYTES });
+  return pino.destination({ dest: nonBlockingStdout(), sync: false, maxLength: LOG_BUFFER_BYTES });
+}
+
+/**
+ * stdout opened again, non-blocking: a write to a full pipe then fails at once (and is retried later)
+ * instead of blocking a libuv thread, which Node joins at exit, so a stuck reader would hold the exit
+ * forever. Docker's stdout is a pipe, which can be reopened; anything that cannot (a socket) keeps fd 1.
+ */
+function nonBlockingStdout(): number {
+  try {
+    return fs.openSync('/dev/stdout', fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_NONBLOCK);
+  } catch {
+    return 1;
+  }
 }
 
 /**

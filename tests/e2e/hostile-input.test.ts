@@ -3,12 +3,13 @@
  * Every one gets a clear 4xx with a short JSON body, and the stack keeps serving: checked at the end
  * (normal traffic answers, no replica restarted).
  */
-import { inspect } from '../../harness/docker';
+import { docker, inspect } from '../../harness/docker';
+import type { Identity } from '../../server/src/identity';
 import { eventually, sleep } from '../../harness/http';
 import { parseRawResponses, rawRequest } from './support/raw-http';
 import { expectShortJsonError, fetchedAnswer } from './support/json-error';
 import { runLoad } from './support/load';
-import { restartCount } from './support/replica';
+import { containerIp, restartCount } from './support/replica';
 import { slowloris } from './support/slowloris';
 import { ComposeStack } from '../../harness/stack';
 
@@ -234,5 +235,33 @@ describe('a flood from one client (RATE_LIMIT_RATE=10r/s, RATE_LIMIT_BURST=20)',
 
     await sleep(2_500);
     expect((await fetch(limited.url('/api/whoami'))).status).toBe(200);
+  });
+
+  // Docker's userland proxy (docker-proxy) carries the host's loopback clients to NGINX from the network's
+  // gateway address: they are one client to the rate limit. A container on the network keeps its own address.
+  it("sees the host's loopback as the network gateway, sharing one bucket, and a container on the network as itself", async () => {
+    const [nginx] = await limited.containers('nginx');
+    const [gateway] = Object.values((await inspect(nginx)).NetworkSettings.Networks).map((n) => n.Gateway);
+    const [replica] = await limited.containers('server');
+    const fromReplica = async () => {
+      const script = "fetch('http://nginx:8080/api/whoami').then(async (r) => console.log(r.status, await r.text()))";
+      const [status, body] = (await docker(['exec', replica, 'node', '-e', script])).stdout.trim().split(/ (.*)/s);
+      return {
+        status: Number(status),
+        clientIp: status === '200' ? (JSON.parse(body) as Identity).clientIp : undefined,
+      };
+    };
+    await sleep(2_500); // an empty bucket again
+
+    const fromLoopback = (await (await fetch(limited.url('/api/whoami'))).json()) as Identity;
+    expect(fromLoopback.clientIp).toBe(gateway);
+    expect(await fromReplica()).toEqual({ status: 200, clientIp: await containerIp(replica) });
+
+    // One loopback client floods: every loopback client is refused with it, the container is not.
+    const flood = await Promise.all(Array.from({ length: 60 }, () => fetch(limited.url('/api/whoami'))));
+    await Promise.all(flood.map((res) => res.text()));
+    expect(flood.filter((res) => res.status === 429).length).toBeGreaterThan(0);
+    expect((await fetch(limited.url('/api/whoami'), { headers: { 'User-Agent': 'another-client' } })).status).toBe(429);
+    expect((await fromReplica()).status).toBe(200);
   });
 });

@@ -40,10 +40,10 @@ export interface ContainerDetails {
     PortBindings: Record<string, { HostIp: string; HostPort: string }[]> | null;
   };
   NetworkSettings: {
-    Networks: Record<string, { IPAddress: string }>;
+    Networks: Record<string, { IPAddress: string; Gateway: string }>;
     Ports: Record<string, { HostIp: string; HostPort: string }[] | null> | null;
   };
-  State: { Health?: { Status: string } };
+  State: { Health?: { Status: string }; ExitCode: number };
   RestartCount: number;
 }
 

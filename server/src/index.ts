@@ -6,7 +6,8 @@ import { createApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createHttpServer, listen } from './http-server';
 import { DrainState } from './drain-state';
-import { createLogger, flushLogs, stdoutDestination } from './logger';
+import { createLogger, flushLogs, stdoutDestination, warnOfDroppedLines } from './logger';
+import { HttpMetrics } from './metrics';
 import { shutDownGracefully } from './shutdown';
 
 function configOrExit(): Config {
@@ -24,8 +25,10 @@ async function main(): Promise<void> {
   const config = configOrExit();
   const logDestination = stdoutDestination();
   const logger = createLogger(config.logLevel, logDestination);
+  const metrics = new HttpMetrics();
+  warnOfDroppedLines(logDestination, logger, metrics);
   const drainState = new DrainState();
-  const server = createHttpServer(createApp(config, { drainState, logger }), config);
+  const server = createHttpServer(createApp(config, { drainState, logger, metrics }), config);
 
   // docker stop / compose down send SIGTERM; Ctrl-C in `npm run dev` sends SIGINT.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

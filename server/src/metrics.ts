@@ -25,6 +25,7 @@ function routeOf(req: Request): string {
  * every app built by createApp, as in the unit tests, counts only its own requests:
  * - http_requests_total{method,route,status}
  * - http_request_duration_seconds{method,route}: a histogram
+ * - log_lines_dropped_total: lines the log buffer could not hold (logger.ts)
  * - prom-client's default process and Node.js metrics (CPU, memory, event-loop lag, GC, handles).
  */
 export class HttpMetrics {
@@ -40,6 +41,13 @@ export class HttpMetrics {
     help: 'Time from the request reaching Express to its response being handed to the OS, by method and route pattern.',
     labelNames: ['method', 'route'] as const,
     buckets: DURATION_BUCKETS,
+    registers: [this.registry],
+  });
+
+  /** Log lines dropped because stdout was not taking them (LOG_BUFFER_BYTES in logger.ts). */
+  readonly droppedLogLines = new Counter({
+    name: 'log_lines_dropped_total',
+    help: 'Log lines dropped because the buffer waiting for stdout was full (a stuck or slow log reader).',
     registers: [this.registry],
   });
 

@@ -4,13 +4,15 @@
  * published replica ports, /healthz|/readyz|/metrics hidden, security headers on a proxied answer,
  * X-Forwarded-For and X-Real-IP sent together.
  */
-import { docker, inspect, type ContainerDetails } from '../../harness/docker';
+import os from 'node:os';
+import { docker, inspect, nginxWorkerPids, type ContainerDetails } from '../../harness/docker';
+import { eventually } from '../../harness/http';
 import { ComposeStack } from '../../harness/stack';
 
 let stack: ComposeStack;
 
 beforeAll(async () => {
-  stack = await ComposeStack.up('hardening', { replicas: 1 });
+  stack = await ComposeStack.up('df-hardening', { replicas: 1 });
 });
 
 afterAll(async () => {
@@ -25,6 +27,9 @@ async function inside(id: string, script: string): Promise<string> {
 async function procStatus(id: string, field: string): Promise<string> {
   return inside(id, `grep '^${field}:' /proc/1/status | cut -f2`);
 }
+
+/** A directory in the image owned by the user each container runs as. */
+const OWNED_DIRECTORY = { nginx: '/var/cache/nginx', server: '/home/node' } as const;
 
 describe.each(['nginx', 'server'] as const)('the %s container', (service) => {
   let id: string;
@@ -46,8 +51,11 @@ describe.each(['nginx', 'server'] as const)('the %s container', (service) => {
     expect(Object.keys(container.HostConfig.Tmpfs ?? {}).sort()).toEqual(
       service === 'nginx' ? ['/etc/nginx/conf.d', '/tmp'] : ['/tmp'],
     );
-    await expect(inside(id, 'touch /hardening-probe')).rejects.toThrow(/Read-only file system|Permission denied/);
-    await expect(inside(id, 'touch /usr/hardening-probe')).rejects.toThrow(/Read-only file system|Permission denied/);
+    // A directory the container's own user owns: only a read-only mount can refuse a write there
+    // (on `/` or `/usr`, a non-root user meets "Permission denied" even on a writable root filesystem).
+    const owned = OWNED_DIRECTORY[service];
+    expect(await inside(id, `stat -c %u ${owned}`)).toBe(await inside(id, 'id -u'));
+    await expect(inside(id, `touch ${owned}/hardening-probe`)).rejects.toThrow(/Read-only file system/);
   });
 
   it('has no capabilities and cannot gain privileges', async () => {
@@ -119,5 +127,31 @@ describe('the client address a replica reports', () => {
     const spoofed = (await (await fetch(stack.url('/api/whoami'), { headers })).json()) as { clientIp: string };
     expect(honest.clientIp).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
     expect(spoofed.clientIp).toBe(honest.clientIp);
+  });
+});
+
+// Last: it restarts NGINX with another CPU limit.
+describe('NGINX worker processes', () => {
+  async function workersWithCpus(cpus: string): Promise<number> {
+    const [nginx] = await stack.containers('nginx');
+    await docker(['update', '--cpus', cpus, nginx]);
+    await docker(['restart', nginx]);
+    return (
+      await eventually(
+        async () => {
+          const pids = await nginxWorkerPids(nginx);
+          return (await inspect(nginx)).State.Health?.Status === 'healthy' && pids.length > 0 ? pids : undefined;
+        },
+        60_000,
+        'NGINX to be healthy again',
+      )
+    ).length;
+  }
+
+  it(`follow the container's CPU limit, not the host's ${os.availableParallelism()} cores`, async () => {
+    const [nginx] = await stack.containers('nginx');
+    expect((await inspect(nginx)).HostConfig.NanoCpus).toBe(1e9); // compose's `cpus: '1'`
+    expect(await nginxWorkerPids(nginx)).toHaveLength(1);
+    expect(await workersWithCpus('1.5')).toBe(Math.min(2, os.availableParallelism())); // rounded up
   });
 });

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import pino from 'pino';
 import request from 'supertest';
@@ -17,6 +19,21 @@ const silent = pino({ level: 'silent' });
 
 function makeApp(drainState = new DrainState()) {
   return createApp(loadConfig({ APP_VERSION: '9.9.9' }), { drainState, logger: silent });
+}
+
+/** Sends `raw` bytes to the app on a real socket (supertest always frames a body) and returns what came back. */
+async function rawExchange(app: http.RequestListener, raw: string): Promise<string> {
+  const server = http.createServer(app).listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  try {
+    const socket = net.connect((server.address() as AddressInfo).port, '127.0.0.1');
+    socket.end(raw);
+    let answer = '';
+    for await (const chunk of socket) answer += String(chunk);
+    return answer;
+  } finally {
+    server.close();
+  }
 }
 
 describe('identity', () => {
@@ -119,9 +136,37 @@ describe('POST /api/echo', () => {
     expect((res.body as JsonError).error).toBe('payload_too_large');
   });
 
-  it('rejects another content type with 415', async () => {
+  it('rejects another content type with 415 that says the type is not JSON', async () => {
     const res = await request(makeApp()).post('/api/echo').set('Content-Type', 'text/plain').send('hi').expect(415);
-    expect((res.body as JsonError).error).toBe('unsupported_media_type');
+    expect(res.body).toEqual({
+      error: 'unsupported_media_type',
+      message: 'Content-Type is not JSON: send application/json',
+    });
+  });
+
+  it('rejects a body without Content-Type with 415 that says the type is missing', async () => {
+    const res = await request(makeApp()).post('/api/echo').set('Content-Length', '2').send(Buffer.from('{}'));
+    expect(res.status).toBe(415);
+    expect((res.body as JsonError).message).toBe('Content-Type is missing: send application/json');
+  });
+
+  // What `curl -X POST -H 'Content-Type: application/json' URL` sends: no body, no Content-Length.
+  it('rejects a JSON request without a body with 400 that says the body is empty', async () => {
+    const raw = await rawExchange(
+      makeApp(),
+      'POST /api/echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n',
+    );
+    expect(raw).toMatch(/^HTTP\/1\.1 400 /);
+    expect(raw).toContain('{"error":"empty_body","message":"Request body is empty: send a JSON document"}');
+  });
+
+  it('rejects Content-Length: 0 with 400 that says the body is empty', async () => {
+    const res = await request(makeApp())
+      .post('/api/echo')
+      .set('Content-Type', 'application/json')
+      .set('Content-Length', '0')
+      .expect(400);
+    expect((res.body as JsonError).error).toBe('empty_body');
   });
 
   it('answers GET on the echo route with 404, as for any unknown route', async () => {

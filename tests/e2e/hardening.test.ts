@@ -12,7 +12,7 @@ import { ComposeStack } from '../../harness/stack';
 let stack: ComposeStack;
 
 beforeAll(async () => {
-  stack = await ComposeStack.up('df-hardening', { replicas: 1 });
+  stack = await ComposeStack.up('hardening', { replicas: 1 });
 });
 
 afterAll(async () => {

@@ -16,7 +16,7 @@ import { ComposeStack } from '../../harness/stack';
 let stack: ComposeStack;
 
 beforeAll(async () => {
-  stack = await ComposeStack.up('df-hostile');
+  stack = await ComposeStack.up('hostile');
 });
 
 afterAll(async () => {
@@ -199,7 +199,7 @@ describe('a flood from one client (RATE_LIMIT_RATE=10r/s, RATE_LIMIT_BURST=20)',
   let limited: ComposeStack;
 
   beforeAll(async () => {
-    limited = await ComposeStack.up('df-flood', { env: { RATE_LIMIT_RATE: '10r/s', RATE_LIMIT_BURST: '20' } });
+    limited = await ComposeStack.up('flood', { env: { RATE_LIMIT_RATE: '10r/s', RATE_LIMIT_BURST: '20' } });
   });
 
   afterAll(async () => {

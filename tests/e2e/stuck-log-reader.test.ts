@@ -9,7 +9,7 @@ import { runLoad } from './support/load';
 import { containerIp, replicaRssKb } from './support/replica';
 
 const image = `roundrobin/server:${process.env.APP_VERSION ?? 'dev'}`;
-const name = `df-stuck-log-reader-${process.pid}`;
+const name = `stuck-log-reader-${process.pid}`;
 /** compose's SHUTDOWN_TIMEOUT_MS and stop_grace_period. */
 const SHUTDOWN_TIMEOUT_MS = 5_000;
 const STOP_GRACE_MS = 10_000;

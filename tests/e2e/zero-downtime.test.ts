@@ -42,7 +42,7 @@ describe('on a running stack', () => {
   let stack: ComposeStack;
 
   beforeAll(async () => {
-    stack = await ComposeStack.up('zd-restarts');
+    stack = await ComposeStack.up('restarts');
   });
 
   afterAll(async () => {
@@ -138,12 +138,12 @@ async function versionsNow(stack: ComposeStack, count: number): Promise<Map<stri
 }
 
 describe('tools/rollout.sh', () => {
-  const NEW_VERSION = 'zd-rollout-new';
-  const BROKEN_VERSION = 'zd-rollout-broken';
+  const NEW_VERSION = 'rollout-new';
+  const BROKEN_VERSION = 'rollout-broken';
   let stack: ComposeStack;
 
   beforeAll(async () => {
-    stack = await ComposeStack.up('zd-rollout');
+    stack = await ComposeStack.up('rollout');
     await docker(
       [
         'build',
@@ -216,7 +216,7 @@ describe('the default rate limit (docker-compose.yml)', () => {
   let stack: ComposeStack;
 
   beforeAll(async () => {
-    stack = await ComposeStack.up('zd-rate-limit', { productRateLimit: true });
+    stack = await ComposeStack.up('rate-limit', { productRateLimit: true });
   });
 
   afterAll(async () => {

@@ -8,7 +8,7 @@ import { createHttpServer, listen } from './http-server';
 import { DrainState } from './drain-state';
 import { createLogger, flushLogs, stdoutDestination, warnOfDroppedLines } from './logger';
 import { HttpMetrics } from './metrics';
-import { shutDownGracefully } from './shutdown';
+import { HAND_OFF_MS, shutDownGracefully } from './shutdown';
 
 function configOrExit(): Config {
   try {
@@ -34,11 +34,13 @@ async function main(): Promise<void> {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       logger.info({ signal }, 'shutting down: draining connections');
-      void shutDownGracefully(server, drainState, config.shutdownTimeoutMs, config.shutdownDelayMs).then((outcome) => {
-        logger.info({ outcome }, 'stopped');
-        // The log is written asynchronously: exit once every line, this one included, is out.
-        void flushLogs(logDestination).then(() => process.exit(outcome === 'drained' ? 0 : 1));
-      });
+      void shutDownGracefully(server, drainState, config.shutdownTimeoutMs, config.shutdownDelayMs, HAND_OFF_MS).then(
+        (outcome) => {
+          logger.info({ outcome }, 'stopped');
+          // The log is written asynchronously: exit once every line, this one included, is out.
+          void flushLogs(logDestination).then(() => process.exit(outcome === 'drained' ? 0 : 1));
+        },
+      );
     });
   }
 

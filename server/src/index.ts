@@ -8,6 +8,7 @@ import { createHttpServer, listen } from './http-server';
 import { DrainState } from './drain-state';
 import { createLogger, flushLogs, stdoutDestination } from './logger';
 import { shutDownGracefully } from './shutdown';
+import { attachWebSockets } from './websocket';
 
 function configOrExit(): Config {
   try {
@@ -26,16 +27,20 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel, logDestination);
   const drainState = new DrainState();
   const server = createHttpServer(createApp(config, { drainState, logger }), config);
+  const websockets = attachWebSockets(server);
 
   // docker stop / compose down send SIGTERM; Ctrl-C in `npm run dev` sends SIGINT.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       logger.info({ signal }, 'shutting down: draining connections');
-      void shutDownGracefully(server, drainState, config.shutdownTimeoutMs, config.shutdownDelayMs).then((outcome) => {
-        logger.info({ outcome }, 'stopped');
-        // The log is written asynchronously: exit once every line, this one included, is out.
-        void flushLogs(logDestination).then(() => process.exit(outcome === 'drained' ? 0 : 1));
-      });
+      const { shutdownTimeoutMs, shutdownDelayMs } = config;
+      void shutDownGracefully(server, drainState, shutdownTimeoutMs, shutdownDelayMs, websockets.closeAll).then(
+        (outcome) => {
+          logger.info({ outcome }, 'stopped');
+          // The log is written asynchronously: exit once every line, this one included, is out.
+          void flushLogs(logDestination).then(() => process.exit(outcome === 'drained' ? 0 : 1));
+        },
+      );
     });
   }
 

@@ -23,7 +23,8 @@ export const IDLE_GRACE_MS = 1_000;
  * - for `delayMs` it keeps accepting and answering: Swarm removes a stopping task from DNS as it
  *   signals it, and NGINX may still send to the address until its next DNS refresh;
  * - the listener closes, so NGINX's next connect is refused and it retries on another replica
- *   (safe even for a POST: nothing was sent);
+ *   (safe even for a POST: nothing was sent); `closeLongLived` closes what would hold it open (WebSockets,
+ *   with 1001, so their clients reconnect, to another replica since this one no longer accepts);
  * - every response from now on carries `Connection: close`, so NGINX drops the socket itself
  *   instead of reusing one this process is about to close (the keep-alive 502 race);
  * - idle keep-alive sockets close after IDLE_GRACE_MS, and from then on as soon as they are idle;
@@ -34,6 +35,7 @@ export async function shutDownGracefully(
   drainState: DrainState,
   timeoutMs: number,
   delayMs = 0,
+  closeLongLived: () => void = () => {},
 ): Promise<ShutdownOutcome> {
   drainState.startDraining();
   // Prepended so the header is set before the app's handler can send its response.
@@ -56,6 +58,7 @@ export async function shutDownGracefully(
       outcome = 'forced';
       server.closeAllConnections();
     }, timeoutMs);
+    closeLongLived();
     // net.Server's close, not http.Server's: since Node 19 the latter also closes every idle keep-alive
     // connection at once, which is the race IDLE_GRACE_MS avoids. The callback runs once all connections are gone.
     net.Server.prototype.close.call(server, () => {

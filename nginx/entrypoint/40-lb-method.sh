@@ -16,7 +16,8 @@ case "$method" in
     random) directive="random;" ;;
     ip_hash) directive="ip_hash;" ;;
     # $lb_hash_key: the X-Client-ID header, else the client's address (nginx/snippets/balancer.conf).
-    hash) directive="hash \$lb_hash_key consistent;" ;;
+    # Not `consistent`: with `resolve` servers NGINX 1.30 then ignores the key and rotates (docs/balancing.md).
+    hash) directive="hash \$lb_hash_key;" ;;
     sticky) directive="sticky cookie srv_id expires=1h path=/ httponly samesite=lax;" ;;
     *)
         echo "LB_METHOD=$method is not a balancing method; allowed: $allowed" >&2

@@ -38,9 +38,10 @@ function connect() {
 async function closedUpstreamConnections(): Promise<number> {
   let total = 0;
   for (const id of await stack.containers('server')) {
-    const { stdout } = await docker(['exec', id, 'cat', '/proc/net/tcp']);
+    // Node listens on `::`, so NGINX's IPv4 connections are listed in tcp6 (as ::ffff:a.b.c.d).
+    const { stdout } = await docker(['exec', id, 'cat', '/proc/net/tcp', '/proc/net/tcp6']);
     // Columns: sl local_address rem_address st ...; 0BB8 is port 3000, 06 is TIME_WAIT.
-    total += stdout.split('\n').filter((line) => / [0-9A-F]{8}:0BB8 [0-9A-F]{8}:[0-9A-F]{4} 06 /.test(line)).length;
+    total += stdout.split('\n').filter((line) => /:0BB8 [0-9A-F]+:[0-9A-F]{4} 06 /.test(line)).length;
   }
   return total;
 }

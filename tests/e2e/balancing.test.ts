@@ -149,7 +149,7 @@ describe('LB_METHOD=<unknown>', () => {
         'LB_METHOD=fastest is not a balancing method; allowed: round_robin least_conn random ip_hash hash sticky',
       );
     } finally {
-      await docker([...project, 'down', '--timeout', '1'], { env });
+      await docker([...project, 'down', '--remove-orphans', '--timeout', '1'], { env });
     }
   });
 });

@@ -15,7 +15,9 @@ export async function waitForRotation(
       const running = new Set(await expected());
       const seen = new Set<string>();
       for (let i = 0; i < count * 3; i += 1) {
-        const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+        // A new client each time: under LB_METHOD=hash one client id would stay on one replica.
+        const headers = { 'X-Client-ID': `rotation-${Math.random().toString(36).slice(2)}` };
+        const res = await fetch(url, { headers, signal: AbortSignal.timeout(5_000) });
         if (res.status !== 200) return undefined;
         seen.add(((await res.json()) as { hostname: string }).hostname);
       }

@@ -2,6 +2,7 @@
  * The live view (/live): polls GET /api/whoami through NGINX and draws where each answer came from.
  * Plain TypeScript compiled by server/tsconfig.web.json to ES modules; no framework, nothing from outside.
  */
+import { showBalancing } from './balancing.js';
 import { Poller } from './poller.js';
 import { findElements, render } from './render.js';
 import { LIVE_OPTIONS, OutcomeWindow, summarise } from '../shared/window.js';
@@ -49,6 +50,12 @@ resetButton.addEventListener('click', () => {
   sent = 0;
   draw();
 });
+
+const byId = (id: string) => document.getElementById(id) as HTMLElement;
+// A new client starts a new picture: the old answers were another client's.
+void showBalancing(byId('method'), byId('method-meaning'), byId('new-client') as HTMLButtonElement, () =>
+  resetButton.click(),
+);
 
 // The rate decays and replicas go stale between answers too (and while paused).
 setInterval(draw, 1_000);

@@ -9,6 +9,7 @@ import { DrainState } from './drain-state';
 import { createLogger, flushLogs, stdoutDestination, warnOfDroppedLines } from './logger';
 import { HttpMetrics } from './metrics';
 import { HAND_OFF_MS, shutDownGracefully } from './shutdown';
+import { attachWebSockets } from './websocket';
 
 function configOrExit(): Config {
   try {
@@ -29,18 +30,22 @@ async function main(): Promise<void> {
   warnOfDroppedLines(logDestination, logger, metrics);
   const drainState = new DrainState();
   const server = createHttpServer(createApp(config, { drainState, logger, metrics }), config);
+  const websockets = attachWebSockets(server);
 
   // docker stop / compose down send SIGTERM; Ctrl-C in `npm run dev` sends SIGINT.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       logger.info({ signal }, 'shutting down: draining connections');
-      void shutDownGracefully(server, drainState, config.shutdownTimeoutMs, config.shutdownDelayMs, HAND_OFF_MS).then(
-        (outcome) => {
-          logger.info({ outcome }, 'stopped');
-          // The log is written asynchronously: exit once every line, this one included, is out.
-          void flushLogs(logDestination).then(() => process.exit(outcome === 'drained' ? 0 : 1));
-        },
-      );
+      void shutDownGracefully(server, drainState, {
+        timeoutMs: config.shutdownTimeoutMs,
+        delayMs: config.shutdownDelayMs,
+        handOffMs: HAND_OFF_MS,
+        closeLongLived: websockets.closeAll,
+      }).then((outcome) => {
+        logger.info({ outcome }, 'stopped');
+        // The log is written asynchronously: exit once every line, this one included, is out.
+        void flushLogs(logDestination).then(() => process.exit(outcome === 'drained' ? 0 : 1));
+      });
     });
   }
 

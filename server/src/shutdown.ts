@@ -33,18 +33,28 @@ export const HAND_OFF_MS = 1_000;
  * - for `handOffMs` it answers GET and HEAD with 503, which NGINX retries elsewhere, marking this replica
  *   failed: NGINX stops sending here while the listener is still open;
  * - the listener closes, so NGINX's next connect is refused and it retries on another replica
- *   (safe even for a POST: nothing was sent);
+ *   (safe even for a POST: nothing was sent); `closeLongLived` closes what would hold it open (WebSockets,
+ *   with 1001, so their clients reconnect, to another replica since this one no longer accepts);
  * - every response from now on carries `Connection: close`, so NGINX drops the socket itself
  *   instead of reusing one this process is about to close (the keep-alive 502 race);
  * - idle keep-alive sockets close after IDLE_GRACE_MS, and from then on as soon as they are idle;
  * - whatever is still open after `timeoutMs` is cut, well inside compose's stop_grace_period.
  */
+export interface ShutdownOptions {
+  /** Longest drain once the listener closes; then every connection is cut. */
+  timeoutMs: number;
+  /** How long to keep accepting and answering first (SHUTDOWN_DELAY_MS). */
+  delayMs?: number;
+  /** How long GET and HEAD are answered 503 before the listener closes (HAND_OFF_MS in production). */
+  handOffMs?: number;
+  /** Closes connections that would hold the drain open (WebSockets), as the listener closes. */
+  closeLongLived?: () => void;
+}
+
 export async function shutDownGracefully(
   server: http.Server,
   drainState: DrainState,
-  timeoutMs: number,
-  delayMs = 0,
-  handOffMs = 0,
+  { timeoutMs, delayMs = 0, handOffMs = 0, closeLongLived = () => {} }: ShutdownOptions,
 ): Promise<ShutdownOutcome> {
   drainState.startDraining();
   // Prepended so the header is set before the app's handler can send its response.
@@ -71,6 +81,7 @@ export async function shutDownGracefully(
       outcome = 'forced';
       server.closeAllConnections();
     }, timeoutMs);
+    closeLongLived();
     // net.Server's close, not http.Server's: since Node 19 the latter also closes every idle keep-alive
     // connection at once, which is the race IDLE_GRACE_MS avoids. The callback runs once all connections are gone.
     net.Server.prototype.close.call(server, () => {

@@ -28,6 +28,11 @@ fi
 variants=(
   ""
   "RATE_LIMIT_RATE=10r/s RATE_LIMIT_BURST=20"
+  "LB_METHOD=least_conn"
+  "LB_METHOD=random"
+  "LB_METHOD=ip_hash"
+  "LB_METHOD=hash"
+  "LB_METHOD=sticky"
 )
 
 project="rrcheck-nginx-$$"

@@ -1,8 +1,9 @@
 /**
- * `npm run screenshot [-- --url http://localhost]`: real Chromium against the real stack, saving
- * screenshots/identity.png (the page at /) and screenshots/working.png (the live view after some
- * traffic). Without --url it builds the image and brings up its own stack (compose project
- * rrtest-<name>, on a free port), and takes it down afterwards.
+ * `npm run screenshot [-- --url http://localhost] [--live working.png]`: real Chromium against the real stack,
+ * saving screenshots/identity.png (the page at /) and screenshots/<--live> (the live view after some
+ * traffic; e.g. `--live live-sticky.png` against a stack started with LB_METHOD=sticky). Without --url it
+ * builds the image and brings up its own stack (compose project rrtest-<name>, on a free port), and takes
+ * it down afterwards.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -32,7 +33,11 @@ async function ownStack(name: string): Promise<ComposeStack> {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { url: { type: 'string' }, name: { type: 'string', default: 'screenshot' } },
+    options: {
+      url: { type: 'string' },
+      name: { type: 'string', default: 'screenshot' },
+      live: { type: 'string', default: 'working.png' },
+    },
   });
   const stack = values.url === undefined ? await ownStack(values.name) : undefined;
   const base = values.url ?? stack!.url();
@@ -53,8 +58,8 @@ async function main(): Promise<void> {
       60_000,
       `${LIVE_POLLS} polls`,
     );
-    await page.screenshot({ path: path.join(outDir, 'working.png'), fullPage: true });
-    console.log(`saved screenshots/working.png (${LIVE_POLLS} polls)`);
+    await page.screenshot({ path: path.join(outDir, path.basename(values.live)), fullPage: true });
+    console.log(`saved screenshots/${path.basename(values.live)} (${LIVE_POLLS} polls)`);
   } finally {
     await chromium.close();
     await stack?.down();

@@ -4,6 +4,7 @@
  * 2 usage error. Flags: `npm run verify -- --help`.
  */
 import { formatReport } from './format';
+import { checkMethod, formatMethodReport } from './method';
 import { parseOptions, USAGE, UsageError } from './options';
 import { progressFor } from './progress';
 import { buildReport } from './report';
@@ -21,6 +22,11 @@ async function main(argv: string[]): Promise<number> {
   if (options === 'help') {
     process.stdout.write(USAGE);
     return 0;
+  }
+  if (options.method !== undefined) {
+    const result = await checkMethod(options, options.method);
+    process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : formatMethodReport(result));
+    return result.pass ? 0 : 1;
   }
   const progress = progressFor(process.stderr, options.requests);
   const outcomes = await sendRequests(options, progress);

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { METHODS, type Method } from './method';
 
 export interface VerifyOptions {
   /** The stack's address; the checker asks `api/whoami` under it. */
@@ -13,6 +14,10 @@ export interface VerifyOptions {
   tolerance: number;
   timeoutMs: number;
   json: boolean;
+  /** The balancing method to judge (LB_METHOD); undefined: only the spread over replicas. */
+  method: Method | undefined;
+  /** Simulated clients under --method sticky, hash or ip_hash. */
+  clients: number;
 }
 
 /** Bad flags: exit 2 with one line naming the problem. */
@@ -24,9 +29,13 @@ Sends GET /api/whoami through NGINX and checks that the answers are spread over 
 
   --url URL          the stack's address (default http://localhost)
   --requests N       how many requests to send (default 300)
-  --concurrency N    how many in flight at once (default 1; above 1 the order of arrival is not the order sent)
+  --concurrency N    how many in flight at once (default 1, 12 with --method least_conn, sticky, hash or ip_hash)
   --expect N         how many replicas must answer (default 3)
-  --tolerance F      how far each share may be off the fair share 1/N, as a fraction of it (default 0.1)
+  --tolerance F      how far each share may be off the fair share 1/N, as a fraction of it
+                     (default 0.1; 0.3 with --method random, sticky, hash or ip_hash)
+  --method M         judge the balancing method NGINX must be using (docs/balancing.md): round_robin,
+                     least_conn (makes one replica slow), random, ip_hash, hash or sticky
+  --clients N        clients to simulate for sticky, hash and ip_hash, 5 requests each (default 200)
   --timeout MS       per-request timeout in milliseconds (default 5000)
   --json             print a machine-readable result (use \`npm run --silent verify -- --json\`)
   --help             this text
@@ -67,6 +76,13 @@ function stackUrl(raw: string): { url: string; target: string } {
   return { url: raw, target: new URL('api/whoami', base).href };
 }
 
+function balancingMethod(raw: string | undefined): Method | undefined {
+  if (raw === undefined) return undefined;
+  const method = METHODS.find((m) => m === raw);
+  if (method === undefined) throw new UsageError(`--method must be one of ${METHODS.join(', ')}, got "${raw}"`);
+  return method;
+}
+
 /** Parses the flags, or returns 'help'. Throws UsageError on anything it does not understand. */
 export function parseOptions(argv: string[]): VerifyOptions | 'help' {
   let values;
@@ -78,9 +94,11 @@ export function parseOptions(argv: string[]): VerifyOptions | 'help' {
       options: {
         url: { type: 'string', default: 'http://localhost' },
         requests: { type: 'string', default: '300' },
-        concurrency: { type: 'string', default: '1' },
+        concurrency: { type: 'string' },
         expect: { type: 'string', default: '3' },
-        tolerance: { type: 'string', default: '0.1' },
+        tolerance: { type: 'string' },
+        method: { type: 'string' },
+        clients: { type: 'string', default: '200' },
         timeout: { type: 'string', default: '5000' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
@@ -91,13 +109,18 @@ export function parseOptions(argv: string[]): VerifyOptions | 'help' {
     throw new UsageError((err as Error).message.split('\n')[0].split('. ')[0]);
   }
   if (values.help) return 'help';
+  const method = balancingMethod(values.method);
+  const spreadsByChance = method !== undefined && !['round_robin', 'least_conn'].includes(method);
+  const concurrent = method !== undefined && method !== 'round_robin' && method !== 'random';
   return {
     ...stackUrl(values.url),
     requests: wholeNumber('requests', values.requests, 1, 100_000),
-    concurrency: wholeNumber('concurrency', values.concurrency, 1, 256),
+    concurrency: wholeNumber('concurrency', values.concurrency ?? (concurrent ? '12' : '1'), 1, 256),
     expect: wholeNumber('expect', values.expect, 1, 1_000),
-    tolerance: fraction('tolerance', values.tolerance),
+    tolerance: fraction('tolerance', values.tolerance ?? (spreadsByChance ? '0.3' : '0.1')),
     timeoutMs: wholeNumber('timeout', values.timeout, 1, 600_000),
     json: values.json,
+    method,
+    clients: wholeNumber('clients', values.clients, 1, 10_000),
   };
 }

@@ -62,7 +62,7 @@ describe('shutDownGracefully', () => {
     const inFlight = get(port, inFlightAgent);
     await new Promise((r) => setTimeout(r, 50)); // the request is now being handled
     const drainState = new DrainState();
-    const outcome = shutDownGracefully(server, drainState, 5_000);
+    const outcome = shutDownGracefully(server, drainState, { timeoutMs: 5_000 });
 
     expect(drainState.draining).toBe(true);
     await idleSocketClosed;
@@ -79,7 +79,7 @@ describe('shutDownGracefully', () => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     await get(port, agent);
     await new Promise((r) => setImmediate(r));
-    const outcome = shutDownGracefully(server, new DrainState(), 5_000);
+    const outcome = shutDownGracefully(server, new DrainState(), { timeoutMs: 5_000 });
     await new Promise((r) => setTimeout(r, IDLE_GRACE_MS / 4));
 
     await expect(get(port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
@@ -97,7 +97,7 @@ describe('shutDownGracefully', () => {
     const [socket] = Object.values(agent.freeSockets).flat();
     const closed = new Promise<number>((resolve) => socket?.once('close', () => resolve(Date.now())));
     const started = Date.now();
-    await expect(shutDownGracefully(server, new DrainState(), 5_000)).resolves.toBe('drained');
+    await expect(shutDownGracefully(server, new DrainState(), { timeoutMs: 5_000 })).resolves.toBe('drained');
     const closedAfter = (await closed) - started;
     expect(closedAfter).toBeGreaterThanOrEqual(IDLE_GRACE_MS - 50);
     expect(closedAfter).toBeLessThan(IDLE_GRACE_MS + 1_000);
@@ -109,7 +109,7 @@ describe('shutDownGracefully', () => {
     const hanging = get(port).catch((err: NodeJS.ErrnoException) => err.code);
     await new Promise((r) => setTimeout(r, 50));
     const started = Date.now();
-    await expect(shutDownGracefully(server, new DrainState(), 200)).resolves.toBe('forced');
+    await expect(shutDownGracefully(server, new DrainState(), { timeoutMs: 200 })).resolves.toBe('forced');
     expect(Date.now() - started).toBeLessThan(2_000);
     await expect(hanging).resolves.toBe('ECONNRESET');
   });
@@ -118,7 +118,7 @@ describe('shutDownGracefully', () => {
     const { server, port } = await startServer(0);
     const drainState = new DrainState();
     const started = Date.now();
-    const outcome = shutDownGracefully(server, drainState, 5_000, 400);
+    const outcome = shutDownGracefully(server, drainState, { timeoutMs: 5_000, delayMs: 400 });
     expect(drainState.draining).toBe(true);
 
     const during = await new Promise<http.IncomingMessage>((resolve, reject) => {
@@ -135,7 +135,7 @@ describe('shutDownGracefully', () => {
   it('hands off after the delay: the listener stays open while GETs are refused, then it closes', async () => {
     const { server, port } = await startServer(0);
     const drainState = new DrainState();
-    const outcome = shutDownGracefully(server, drainState, 5_000, 100, 400);
+    const outcome = shutDownGracefully(server, drainState, { timeoutMs: 5_000, delayMs: 100, handOffMs: 400 });
     expect(drainState.handingOff).toBe(false);
     await new Promise((r) => setTimeout(r, 250));
     expect(drainState.handingOff).toBe(true);

@@ -11,7 +11,19 @@ describe('verify options', () => {
       tolerance: 0.1,
       timeoutMs: 5000,
       json: false,
+      method: undefined,
+      clients: 200,
     });
+  });
+
+  it('takes a balancing method, with the concurrency and tolerance it needs by default', () => {
+    expect(parseOptions(['--method', 'least_conn'])).toMatchObject({ method: 'least_conn', concurrency: 12 });
+    expect(parseOptions(['--method', 'sticky'])).toMatchObject({ concurrency: 12, tolerance: 0.3, clients: 200 });
+    expect(parseOptions(['--method', 'round_robin'])).toMatchObject({ concurrency: 1, tolerance: 0.1 });
+    expect(parseOptions(['--method', 'random', '--tolerance', '0.2'])).toMatchObject({ tolerance: 0.2 });
+    expect(() => parseOptions(['--method', 'fastest'])).toThrow(
+      '--method must be one of round_robin, least_conn, random, ip_hash, hash, sticky, got "fastest"',
+    );
   });
 
   it('reads every flag, and keeps a base path in the URL', () => {

@@ -1,0 +1,43 @@
+import type { ComposeStack } from '../../../harness/stack';
+
+/** One GET of /api/whoami through NGINX: who answered, and the sticky cookie NGINX set, if any. */
+export async function whoami(
+  stack: ComposeStack,
+  { query = '', headers = {} }: { query?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; hostname: string; stickyCookie: string | undefined }> {
+  const res = await fetch(stack.url(`/api/whoami${query}`), { headers, signal: AbortSignal.timeout(10_000) });
+  const body = (await res.json()) as { hostname?: string };
+  const stickyCookie = res.headers
+    .getSetCookie()
+    .map((cookie) => cookie.split(';')[0])
+    .find((pair) => pair.startsWith('srv_id='));
+  return { status: res.status, hostname: body.hostname ?? '', stickyCookie };
+}
+
+/** Requests per hostname. */
+export function tally(hostnames: string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const hostname of hostnames) counts.set(hostname, (counts.get(hostname) ?? 0) + 1);
+  return counts;
+}
+
+/** `count` requests, `concurrency` at a time; the hostname of each answer. Bounded by count. */
+export async function concurrently(count: number, concurrency: number, send: (i: number) => Promise<string>) {
+  const hostnames: string[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        next += 1;
+        hostnames.push(await send(next));
+      }
+    }),
+  );
+  return hostnames;
+}
+
+/** Scales the stack's replicas in place (no NGINX reload) and waits until NGINX balances over all of them. */
+export async function scaleTo(stack: ComposeStack, replicas: number): Promise<void> {
+  await stack.compose(['up', '--detach', '--no-build', '--no-recreate', '--wait', '--scale', `server=${replicas}`]);
+  await stack.waitForReplicas(replicas);
+}

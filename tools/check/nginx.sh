@@ -28,10 +28,14 @@ fi
 variants=(
   ""
   "RATE_LIMIT_RATE=10r/s RATE_LIMIT_BURST=20"
+  "HTTPS_REDIRECT=on HTTPS_PORT=8443 HSTS_MAX_AGE=31536000"
 )
 
 project="rrcheck-nginx-$$"
-trap 'docker compose --project-name "$project" down --remove-orphans --timeout 1 >/dev/null 2>&1 || true' EXIT
+trap 'docker compose --project-name "$project" down --volumes --remove-orphans --timeout 1 >/dev/null 2>&1 || true' EXIT
+# The certificate and key NGINX loads: made once by the certs service's script, into this project's volume.
+docker compose --project-name "$project" run --rm --no-deps --quiet-pull -T --entrypoint /bin/sh certs /make-certs.sh \
+  >/dev/null
 for variant in "${variants[@]}"; do
   read -ra assignments <<<"$variant"
   if ! output=$(env "${assignments[@]}" docker compose --project-name "$project" \

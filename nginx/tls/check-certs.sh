@@ -30,7 +30,9 @@ for _ in $(seq 1 30); do
   sleep 1
 done
 for file in "$cert" "$key"; do
-  [ -e "$file" ] || fail "$file is missing (the certs service makes it: docker compose logs certs)"
+  [ -e "$file" ] || [ ! -x "$(dirname "$file")" ] ||
+    fail "$file is missing (the certs service makes it: docker compose logs certs)"
+  [ -e "$file" ] || fail "$file: its directory is not readable by NGINX's user (uid $(id -u)): chmod it"
   [ -r "$file" ] || fail "$file is not readable by NGINX's user (uid $(id -u)): chown or chmod it"
 done
 openssl x509 -noout -in "$cert" 2>/dev/null || fail "$cert is not a PEM certificate"

@@ -12,14 +12,19 @@ ca_dir=/ca
 out_dir=/tls
 nginx_uid=101
 renew_within=$((30 * 24 * 3600))
-# 397 days: the longest validity browsers accept for a server certificate.
-leaf_days=397
+# TLS_CERT_DAYS: the certificate's validity; 397 by default, the longest browsers accept for a server certificate.
+leaf_days=${TLS_CERT_DAYS:-397}
 ca_days=3650
 
 fail() {
   echo "certs: $*" >&2
   exit 1
 }
+
+case "$leaf_days" in
+  '' | 0 | *[!0-9]*) fail "TLS_CERT_DAYS must be a whole number of days from 1 to 397, not '$leaf_days'" ;;
+esac
+[ "$leaf_days" -le 397 ] || fail "TLS_CERT_DAYS must be a whole number of days from 1 to 397, not '$leaf_days'"
 
 # subjectAltName for localhost, the loopback addresses and each name in TLS_HOSTNAMES (comma or space separated).
 san="DNS:localhost,IP:127.0.0.1,IP:::1"

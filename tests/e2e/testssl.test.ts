@@ -23,7 +23,7 @@ function testssl(target: string, ca: string, jsonFile: string): Promise<void> {
     execFile(
       'testssl',
       [...args, '--protocols', '--std', '--fs', '--vulnerable', target],
-      { timeout: 480_000, maxBuffer: 16 * 1024 * 1024 },
+      { timeout: 540_000, maxBuffer: 16 * 1024 * 1024 },
       // Its exit code counts findings of every kind; the JSON file is what is judged.
       (error) => (fs.existsSync(jsonFile) ? resolve() : reject(error ?? new Error('testssl wrote no JSON'))),
     );

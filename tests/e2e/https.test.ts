@@ -2,9 +2,11 @@
  * HTTPS and HTTP/2 at the edge, with the stack's own local CA (docs/https.md): real curl, real Node TLS clients,
  * the compose file and nginx.conf a user runs. Plain HTTP keeps working on its own port.
  */
+import { createHash, X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { launchChromium } from '../../harness/chromium';
 import { eventually } from '../../harness/http';
 import { docker, inspect } from '../../harness/docker';
 import { repoRoot } from '../../harness/repo';
@@ -46,6 +48,38 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack?.down();
+});
+
+describe('HTTPS in Chromium', () => {
+  it('loads / and /live over HTTP/2, the certificate pinned by its key, and shows the rotation', async () => {
+    // Chromium trusts the stack's certificate by its public key (SPKI pin): no change to any system trust store.
+    const pem = (await stack.exec('nginx', ['cat', '/etc/nginx/tls/cert.pem'])).stdout;
+    const spki = new X509Certificate(pem).publicKey.export({ type: 'spki', format: 'der' });
+    const pin = createHash('sha256').update(spki).digest('base64');
+    const chromium = await launchChromium(undefined, [`--ignore-certificate-errors-spki-list=${pin}`]);
+    try {
+      const page = await chromium.context.newPage();
+      const hostnames = new Set<string>();
+      for (let i = 0; i < 3; i += 1) {
+        const res = await page.goto(stack.httpsUrl('/'));
+        expect(res?.status()).toBe(200);
+        hostnames.add((await page.textContent('#hostname')) ?? '');
+        // A string: Node's tsconfig has no DOM types; it runs in the page.
+        const protocol = await page.evaluate('performance.getEntriesByType("navigation")[0].nextHopProtocol');
+        expect(protocol).toBe('h2');
+      }
+      expect(hostnames.size).toBe(3);
+      const live = await page.goto(stack.httpsUrl('/live'));
+      expect(live?.status()).toBe(200);
+      await eventually(
+        async () => ((await page.$$('#replicas .replica')).length === 3 ? true : undefined),
+        30_000,
+        'the live view to draw 3 replicas',
+      );
+    } finally {
+      await chromium.close();
+    }
+  });
 });
 
 describe('HTTPS with the generated local CA', () => {

@@ -31,7 +31,11 @@ export interface Chromium {
  * so the profile is a new temporary directory given to launchPersistentContext, removed on close.
  * A missing browser fails with one line saying how to install it: never a silent skip.
  */
-export async function launchChromium(viewport = { width: 1100, height: 760 }): Promise<Chromium> {
+export async function launchChromium(
+  viewport = { width: 1100, height: 760 },
+  /** More command-line switches, e.g. a certificate pin for the HTTPS test. */
+  extraArgs: string[] = [],
+): Promise<Chromium> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
       `Chromium not found at ${CHROMIUM_PATH}: install it with \`apt-get install -y chromium\` (bash .ci/run does), or set CHROMIUM_PATH.`,
@@ -40,7 +44,7 @@ export async function launchChromium(viewport = { width: 1100, height: 760 }): P
   const profile = await mkdtemp(path.join(os.tmpdir(), 'chromium-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...extraArgs],
     headless: true,
     viewport,
   });

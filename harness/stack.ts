@@ -31,17 +31,25 @@ export class ComposeStack {
   private constructor(
     readonly project: string,
     readonly port: number,
+    /** The host port of NGINX's HTTPS listener (HTTPS_PORT), also free, so stacks never collide on 443. */
+    readonly httpsPort: number,
     private readonly env: NodeJS.ProcessEnv,
   ) {}
 
   static async up(name: string, options: StackOptions = {}): Promise<ComposeStack> {
-    const port = await freePort();
+    const [port, httpsPort] = [await freePort(), await freePort()];
     const rateLimit = options.productRateLimit ? {} : LOAD_TEST_RATE_LIMIT;
-    const env: NodeJS.ProcessEnv = { ...process.env, ...rateLimit, HTTP_PORT: String(port), ...options.env };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...rateLimit,
+      HTTP_PORT: String(port),
+      HTTPS_PORT: String(httpsPort),
+      ...options.env,
+    };
     if (options.extraFiles) {
       env.COMPOSE_FILE = [...(env.COMPOSE_FILE ?? 'docker-compose.yml').split(':'), ...options.extraFiles].join(':');
     }
-    const stack = new ComposeStack(options.project ?? `rrtest-${name}`, port, env);
+    const stack = new ComposeStack(options.project ?? `rrtest-${name}`, port, httpsPort, env);
     await stack.compose(['down', '--volumes', '--remove-orphans', '--timeout', '5']); // leftovers of an aborted run
     const replicas = options.replicas ?? 3;
     await stack.compose(['up', '--detach', '--no-build', '--wait', '--scale', `server=${replicas}`], 180_000);
@@ -51,6 +59,11 @@ export class ComposeStack {
 
   url(pathname = '/'): string {
     return `http://127.0.0.1:${this.port}${pathname}`;
+  }
+
+  /** The same path over HTTPS; `localhost`, a name the stack's certificate holds. */
+  httpsUrl(pathname = '/'): string {
+    return `https://localhost:${this.httpsPort}${pathname}`;
   }
 
   compose(args: string[], timeoutMs = 120_000) {

@@ -2,7 +2,8 @@
 # Renders the upstream's balancing method from LB_METHOD before NGINX starts (run by the image's
 # /docker-entrypoint.sh, like the templates' envsubst). Writes two files into the conf.d tmpfs:
 #   lb-method.upstream  the directive, included inside `upstream replicas` in nginx.conf;
-#   lb-method.conf      $lb_method, the method's name, which NGINX answers at /api/balancer.
+#   lb-method.conf      $lb_method, the method's name, which NGINX answers at /api/balancer;
+#   lb-backup.upstream  the backup peers (nginx/snippets/backup-peers.conf) where the method allows them.
 # An unknown value stops the start with one line naming the variable and the allowed values.
 # Methods and when to use each: docs/balancing.md.
 set -eu
@@ -27,4 +28,10 @@ esac
 
 conf_d="${NGINX_ENVSUBST_OUTPUT_DIR:-/etc/nginx/conf.d}"
 printf '%s\n' "$directive" >"$conf_d/lb-method.upstream"
+case "$method" in
+    # NGINX refuses `backup` servers with these methods: no backup peers, so they can answer 502 "no live
+    # upstreams" when every replica failed within fail_timeout (docs/balancing.md).
+    random | ip_hash | hash) echo "# no backup peers: $method does not allow them" >"$conf_d/lb-backup.upstream" ;;
+    *) echo "include /etc/nginx/snippets/backup-peers.conf;" >"$conf_d/lb-backup.upstream" ;;
+esac
 printf 'map "" $%s { default "%s"; }\n' lb_method "$method" >"$conf_d/lb-method.conf"

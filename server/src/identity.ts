@@ -8,6 +8,8 @@ export interface Identity {
   requestId: string | null;
   /** The client as NGINX saw it (trust proxy = one hop), not whatever the client claimed. */
   clientIp: string | undefined;
+  /** How the client reached NGINX: `https` or `http` (X-Forwarded-Proto, trusted one hop like clientIp). */
+  protocol: string;
   uptimeSeconds: number;
   /** Identity requests this replica has answered since it started. */
   requestsServed: number;
@@ -28,6 +30,7 @@ export class IdentityReporter {
       version: this.version,
       requestId,
       clientIp: req.ip,
+      protocol: req.protocol,
       uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
       requestsServed: this.served,
     };

@@ -16,10 +16,11 @@ function levelFor(req: Request, res: Response, aborted: boolean): Level {
 
 /**
  * One JSON line for a request whose response is over (sent, or abandoned by the client):
- * `{"level":30,"time":…,"hostname":…,"req":{"id","method","url"},"res":{"statusCode"},"durationMs":…,`
+ * `{"level":30,"time":…,"hostname":…,"req":{"id","method","url","protocol"},"res":{"statusCode"},"durationMs":…,`
  * `"msg":"request completed"}`.
  * `req.id` is the request id NGINX set (res.locals.requestId), the same as `request_id` in NGINX's
- * access log. Only these fields: no headers (cookies, tokens) in the log, and nothing to copy.
+ * access log; `req.protocol` is how the client reached NGINX (http or https, from X-Forwarded-Proto).
+ * Only these fields: no headers (cookies, tokens) in the log, and nothing to copy.
  */
 export function logRequest(logger: Logger, req: Request, res: Response, durationMs: number): void {
   const aborted = !res.writableFinished;
@@ -27,7 +28,7 @@ export function logRequest(logger: Logger, req: Request, res: Response, duration
   if (!logger.isLevelEnabled(level)) return;
   logger[level](
     {
-      req: { id: res.locals.requestId, method: req.method, url: req.originalUrl },
+      req: { id: res.locals.requestId, method: req.method, url: req.originalUrl, protocol: req.protocol },
       res: { statusCode: res.statusCode },
       durationMs: Math.round(durationMs * 100) / 100,
     },

@@ -57,7 +57,12 @@ function composeDown() {
 beforeAll(async () => {
   port = await freePort();
   // COMPOSE_FILE (the air-gap override in CI) is inherited, as a reader's shell would.
-  env = { ...process.env, COMPOSE_PROJECT_NAME: PROJECT, HTTP_PORT: String(port) };
+  env = {
+    ...process.env,
+    COMPOSE_PROJECT_NAME: PROJECT,
+    HTTP_PORT: String(port),
+    HTTPS_PORT: String(await freePort()),
+  };
   await composeDown(); // leftovers of an aborted run
 });
 

@@ -9,6 +9,7 @@ import { sleep } from '../../harness/http';
 import { runLoad, type LoadResult } from './support/load';
 import { repoRoot } from '../../harness/repo';
 import { SwarmMode, SwarmStack, type ServiceDetails } from './support/swarm';
+import { curl } from './support/tls';
 
 const baseVersion = process.env.APP_VERSION ?? 'dev';
 const nextVersion = `${baseVersion}-v2`;
@@ -127,6 +128,7 @@ describe('docker stack deploy', () => {
     const nginx = await inspect<ServiceDetails>(the().service('nginx'));
     expect(nginx.Endpoint.Ports).toEqual([
       expect.objectContaining({ TargetPort: 8080, PublishedPort: the().port, PublishMode: 'host' }),
+      expect.objectContaining({ TargetPort: 8443, PublishedPort: the().httpsPort, PublishMode: 'host' }),
     ]);
     const server = await inspect<ServiceDetails>(the().service('server'));
     expect(server.Spec.EndpointSpec.Mode).toBe('dnsrr');
@@ -170,6 +172,29 @@ describe('docker stack deploy', () => {
 });
 
 describe('docker service scale', () => {
+  it('serves HTTPS over HTTP/2 with the certificate and key from Swarm secrets, in the same rotation', async () => {
+    const url = `https://localhost:${the().httpsPort}/api/whoami`;
+    const { stdout } = await curl([
+      '--silent',
+      '--show-error',
+      '--cacert',
+      the().tls.cert,
+      '--write-out',
+      '\n%{http_version}\n',
+      ...Array<string>(30).fill(url),
+    ]);
+    const lines = stdout.split('\n').filter(Boolean);
+    const hostnames = lines
+      .filter((_, i) => i % 2 === 0)
+      .map((line) => (JSON.parse(line) as { hostname: string }).hostname);
+    expect(new Set(lines.filter((_, i) => i % 2 === 1))).toEqual(new Set(['2']));
+    expect(hostnames).toHaveLength(30);
+    expect(new Set(hostnames).size).toBe(3);
+    const [nginx] = await the().containers('nginx');
+    const { stdout: mode } = await docker(['exec', nginx, 'stat', '-c', '%a %u', '/run/secrets/tls_certificate_key']);
+    expect(mode.trim()).toBe('400 101');
+  });
+
   it('takes 5 tasks into the rotation and drops back to 3 under load, without a failed request or an NGINX reload', async () => {
     const workersBefore = await workerPids();
     expect(workersBefore.length).toBeGreaterThan(0);

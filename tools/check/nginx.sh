@@ -13,7 +13,8 @@ docker info >/dev/null 2>&1 || {
 
 # The compose files in use (COMPOSE_FILE, as for `docker compose up`). Without a registry the official
 # image may be absent: then, if COMPOSE_FILE was not set, the air-gap stand-in is checked, and said so.
-image=$(docker compose config --images | grep -m1 nginx)
+# awk reads to the end: grep -m1 would close the pipe early and, with pipefail, fail on compose's SIGPIPE.
+image=$(docker compose config --images | awk '/nginx/ && !found { print; found = 1 }')
 if ! docker image inspect "$image" >/dev/null 2>&1; then
   if [ -z "${COMPOSE_FILE:-}" ] && docker image inspect airgap/nginx:1.30 >/dev/null 2>&1; then
     export COMPOSE_FILE=docker-compose.yml:airgap/docker-compose.airgap.yml
@@ -33,10 +34,14 @@ variants=(
   "LB_METHOD=ip_hash"
   "LB_METHOD=hash"
   "LB_METHOD=sticky"
+  "HTTPS_REDIRECT=on HTTPS_PORT=8443 HSTS_MAX_AGE=31536000"
 )
 
 project="rrcheck-nginx-$$"
-trap 'docker compose --project-name "$project" down --remove-orphans --timeout 1 >/dev/null 2>&1 || true' EXIT
+trap 'docker compose --project-name "$project" down --volumes --remove-orphans --timeout 1 >/dev/null 2>&1 || true' EXIT
+# The certificate and key NGINX loads: made once by the certs service's script, into this project's volume.
+docker compose --project-name "$project" run --rm --no-deps --quiet-pull -T --entrypoint /bin/sh certs /make-certs.sh \
+  >/dev/null
 for variant in "${variants[@]}"; do
   read -ra assignments <<<"$variant"
   if ! output=$(env "${assignments[@]}" docker compose --project-name "$project" \

@@ -1,3 +1,6 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { docker, inspect } from '../../../harness/docker';
 import { eventually, freePort } from '../../../harness/http';
@@ -62,6 +65,36 @@ export interface UpdateStatus {
   CompletedAt?: string;
 }
 
+/** A throwaway self-signed certificate for localhost, made by the host's openssl in a temp directory. */
+function selfSignedLocalhost(): { cert: string; key: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'swarm-tls-'));
+  const [cert, key] = [path.join(dir, 'cert.pem'), path.join(dir, 'key.pem')];
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost,IP:127.0.0.1',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ],
+    { stdio: 'ignore' },
+  );
+  return { cert, key };
+}
+
 /**
  * One real `docker stack deploy` of docker-compose.yml plus docker-compose.swarm.yml (after
  * whatever COMPOSE_FILE adds, e.g. the air-gap override in CI), published in host mode on a free port.
@@ -70,10 +103,14 @@ export class SwarmStack {
   private constructor(
     readonly name: string,
     readonly port: number,
+    /** Host port of NGINX's HTTPS listener. */
+    readonly httpsPort: number,
+    /** The certificate and key given to Swarm as secrets; the certificate, self-signed, is also the CA to trust. */
+    readonly tls: { cert: string; key: string },
   ) {}
 
   static async deploy(name: string, appVersion: string): Promise<SwarmStack> {
-    const stack = new SwarmStack(`rrswarm-${name}`, await freePort());
+    const stack = new SwarmStack(`rrswarm-${name}`, await freePort(), await freePort(), selfSignedLocalhost());
     await stack.remove(); // leftovers of an aborted run
     await stack.deploy(appVersion);
     return stack;
@@ -90,7 +127,15 @@ export class SwarmStack {
   /** What a user runs: images are local, so no registry is asked for digests (`--resolve-image never`). */
   async deploy(appVersion: string): Promise<void> {
     const files = [...(process.env.COMPOSE_FILE ?? 'docker-compose.yml').split(':'), 'docker-compose.swarm.yml'];
-    const env = { ...process.env, ...LOAD_TEST_RATE_LIMIT, APP_VERSION: appVersion, HTTP_PORT: String(this.port) };
+    const env = {
+      ...process.env,
+      ...LOAD_TEST_RATE_LIMIT,
+      APP_VERSION: appVersion,
+      HTTP_PORT: String(this.port),
+      HTTPS_PORT: String(this.httpsPort),
+      TLS_CERTIFICATE_FILE: this.tls.cert,
+      TLS_CERTIFICATE_KEY_FILE: this.tls.key,
+    };
     const args = ['stack', 'deploy', '--detach=true', '--resolve-image', 'never'];
     await docker([...args, ...files.flatMap((file) => ['-c', path.resolve(repoRoot, file)]), this.name], { env });
   }

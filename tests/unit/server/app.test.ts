@@ -85,6 +85,14 @@ describe('identity', () => {
     const res = await request(makeApp()).get('/api/whoami').set('X-Forwarded-For', '6.6.6.6, 10.1.2.3');
     expect((res.body as Identity).clientIp).toBe('10.1.2.3');
   });
+
+  it('says whether the client reached NGINX over HTTPS (X-Forwarded-Proto, one trusted hop)', async () => {
+    const app = makeApp();
+    const secure = await request(app).get('/api/whoami').set('X-Forwarded-Proto', 'https');
+    expect((secure.body as Identity).protocol).toBe('https');
+    const plain = await request(app).get('/api/whoami');
+    expect((plain.body as Identity).protocol).toBe('http');
+  });
 });
 
 describe('health', () => {

@@ -47,9 +47,13 @@ async function requestLines(lines: LogLine[], count: number): Promise<LogLine[]>
 }
 
 describe('request log', () => {
-  it('writes one JSON line per request with the request id, method, url, status, duration and hostname', async () => {
+  it('writes one JSON line per request with the request id, method, url, protocol, status, duration and hostname', async () => {
     const { app, lines } = loggedApp();
-    await request(app).get('/api/whoami?x=1').set('X-Request-ID', 'trace-me-42').expect(200);
+    await request(app)
+      .get('/api/whoami?x=1')
+      .set('X-Request-ID', 'trace-me-42')
+      .set('X-Forwarded-Proto', 'https')
+      .expect(200);
     const [line, ...more] = await requestLines(lines, 1);
     expect(more).toEqual([]);
     const { time, durationMs, ...fixed } = line;
@@ -58,7 +62,7 @@ describe('request log', () => {
     expect(fixed).toEqual({
       level: 30,
       hostname: os.hostname(),
-      req: { id: 'trace-me-42', method: 'GET', url: '/api/whoami?x=1' },
+      req: { id: 'trace-me-42', method: 'GET', url: '/api/whoami?x=1', protocol: 'https' },
       res: { statusCode: 200 },
       msg: 'request completed',
     });

@@ -2,7 +2,8 @@
  * The README's commands, run as a reader would: every ```sh block in README.md, in order, with bash,
  * from the repository root, except a block directly preceded by
  * `<!-- not run by the README test: <reason> -->` (docs/architecture.md has the convention).
- * They run against a throw-away project on a free port: `localhost` becomes `localhost:<port>`.
+ * They run against a throw-away project on free ports: `https://localhost` becomes `https://localhost:<https port>`,
+ * any other `localhost` becomes `localhost:<port>`.
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -46,6 +47,7 @@ const runnable = blocks.filter((block) => block.notRun === undefined);
 
 let env: NodeJS.ProcessEnv;
 let port: number;
+let httpsPort: number;
 
 function composeDown() {
   return docker(
@@ -56,12 +58,13 @@ function composeDown() {
 
 beforeAll(async () => {
   port = await freePort();
+  httpsPort = await freePort();
   // COMPOSE_FILE (the air-gap override in CI) is inherited, as a reader's shell would.
   env = {
     ...process.env,
     COMPOSE_PROJECT_NAME: PROJECT,
     HTTP_PORT: String(port),
-    HTTPS_PORT: String(await freePort()),
+    HTTPS_PORT: String(httpsPort),
   };
   await composeDown(); // leftovers of an aborted run
 });
@@ -116,7 +119,9 @@ describe.each(runnable.map((block) => [`README.md:${block.line}`, block] as cons
   it(
     `runs: ${block.text.split('\n')[0]}`,
     async () => {
-      const script = block.text.replace(/localhost(?!:)/g, `localhost:${port}`);
+      const script = block.text
+        .replace(/https:\/\/localhost(?!:)/g, `https://localhost:${httpsPort}`)
+        .replace(/(?<!https:\/\/)localhost(?!:)/g, `localhost:${port}`);
       const run = await bash(script);
       if (run.code !== 0) {
         throw new Error(

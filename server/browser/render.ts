@@ -69,7 +69,14 @@ function replicaRow(hostname: string): HTMLElement {
   const fill = element('span', 'fill');
   fill.style.background = hostnameColour(hostname);
   track.append(fill, element('span', 'fair'));
-  row.append(name, track, element('span', 'count'), element('span', 'share'), element('span', 'note'));
+  row.append(
+    name,
+    track,
+    element('span', 'count'),
+    element('span', 'share'),
+    element('span', 'latency'),
+    element('span', 'note'),
+  );
   return row;
 }
 
@@ -80,6 +87,7 @@ function updateRow(row: HTMLElement, replica: LiveReplica, fairShare: number): v
   (row.querySelector('.fair') as HTMLElement).style.left = percent(fairShare);
   row.querySelector('.count')!.textContent = String(replica.count);
   row.querySelector('.share')!.textContent = percent(replica.share);
+  row.querySelector('.latency')!.textContent = `p50 ${ms(replica.latencyP50Ms)}`;
   row.querySelector('.note')!.textContent = replica.stale ? `stale: ${replica.missedTurns} answers without it` : '';
 }
 

@@ -7,6 +7,8 @@ export interface LiveReplica extends ReplicaCount {
   missedTurns: number;
   /** Missed several rotations in a row: scaled away, stopped or out of NGINX's rotation. */
   stale: boolean;
+  /** Median latency of this replica's answers in the window: what least_conn steers by, made visible. */
+  latencyP50Ms: number | null;
 }
 
 export interface LiveSummary {
@@ -71,7 +73,8 @@ export function summarise(outcomes: readonly Outcome[], now: number, options: Li
     const seen = lastSeen.get(row.hostname)!;
     const missedTurns = answered.length - 1 - seen.index;
     const stale = missedTurns > options.staleAfterRotations * rotation && now - seen.at > options.staleAfterMs;
-    return { ...row, missedTurns, stale };
+    const own = answered.filter((o) => o.hostname === row.hostname).map((o) => o.latencyMs);
+    return { ...row, missedTurns, stale, latencyP50Ms: percentile(own, 50) };
   });
 
   const failed = outcomes.flatMap((o) => (o.error === null ? [] : [o.error]));

@@ -45,6 +45,19 @@ describe('summarise', () => {
     expect(summarise([], 0).latencyMs).toEqual({ p50: null, p95: null });
   });
 
+  it("gives each replica the median latency of its own answers, the figure least_conn's choices show in", () => {
+    const outcomes = answers(rotation(5, 'a', 'b', 'c')).map((o) => ({
+      ...o,
+      latencyMs: o.hostname === 'b' ? 300 : 5,
+    }));
+    const summary = summarise(outcomes, outcomes.at(-1)!.at);
+    expect(summary.replicas.map(({ hostname, latencyP50Ms }) => ({ hostname, latencyP50Ms }))).toEqual([
+      { hostname: 'a', latencyP50Ms: 5 },
+      { hostname: 'b', latencyP50Ms: 300 },
+      { hostname: 'c', latencyP50Ms: 5 },
+    ]);
+  });
+
   it('counts errors by kind and leaves them out of the replicas', () => {
     const outcomes = [
       ...answers(['a', null, 'b', null]),

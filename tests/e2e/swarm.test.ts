@@ -8,6 +8,7 @@ import { docker, inspect, nginxWorkerPids } from '../../harness/docker';
 import { sleep } from '../../harness/http';
 import { runLoad, type LoadResult } from './support/load';
 import { repoRoot } from '../../harness/repo';
+import { LOAD_TEST_RATE_LIMIT } from '../../harness/stack';
 import { SwarmMode, SwarmStack, type ServiceDetails } from './support/swarm';
 import { curl } from './support/tls';
 
@@ -159,7 +160,10 @@ describe('docker stack deploy', () => {
   it("renders the rate limit template, though Swarm cannot give NGINX's user a tmpfs", async () => {
     const [nginx] = await the().containers('nginx');
     const { stdout } = await docker(['exec', nginx, 'nginx', '-T']);
-    expect(stdout).toMatch(/limit_req_zone \$binary_remote_addr zone=per_client:10m rate=5000r\/s;/);
+    // The rate the stack was deployed with (the load tests' own, above the product default).
+    expect(stdout).toContain(
+      `limit_req_zone $binary_remote_addr zone=per_client:10m rate=${LOAD_TEST_RATE_LIMIT.RATE_LIMIT_RATE};`,
+    );
   });
 
   it('sends 300 GETs to 3 tasks, 100 each, in a strict period-3 sequence', async () => {

@@ -2,7 +2,6 @@ import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { errorHandler, notFound } from './errors';
-import { handOffSafeRequests } from './hand-off';
 import { DrainState } from './drain-state';
 import { createLogger } from './logger';
 import { HttpMetrics } from './metrics';
@@ -38,8 +37,6 @@ export function createApp(
 
   app.use(healthRoutes(drainState));
   app.use(metricsRoutes(metrics.registry));
-  // After the probes and metrics (internal, always answered), before everything NGINX sends.
-  app.use(handOffSafeRequests(drainState));
   app.use(identityRoutes(config.version));
   app.use(echoRoutes());
   app.use(liveRoutes());

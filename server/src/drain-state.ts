@@ -1,25 +1,15 @@
 /**
- * Where this replica is in its shutdown. Set by the shutdown path; read by the readiness probe, the
- * middleware that closes keep-alive connections and the one that hands safe requests off to NGINX.
+ * Whether this replica is draining (should get no new work). Set once, by the shutdown path;
+ * read by the readiness probe and by the middleware that closes keep-alive connections.
  */
 export class DrainState {
-  private phase: 'serving' | 'draining' | 'handing-off' = 'serving';
+  private started = false;
 
-  /** Should get no new work: readiness is 503, every response closes its connection. */
   get draining(): boolean {
-    return this.phase !== 'serving';
-  }
-
-  /** Answers GET and HEAD with 503, so NGINX retries them elsewhere and stops sending here. */
-  get handingOff(): boolean {
-    return this.phase === 'handing-off';
+    return this.started;
   }
 
   startDraining(): void {
-    if (this.phase === 'serving') this.phase = 'draining';
-  }
-
-  startHandingOff(): void {
-    this.phase = 'handing-off';
+    this.started = true;
   }
 }

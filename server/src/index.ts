@@ -8,7 +8,7 @@ import { createHttpServer, listen } from './http-server';
 import { DrainState } from './drain-state';
 import { createLogger, flushLogs, stdoutDestination, warnOfDroppedLines } from './logger';
 import { HttpMetrics } from './metrics';
-import { HAND_OFF_MS, shutDownGracefully } from './shutdown';
+import { shutDownGracefully } from './shutdown';
 import { attachWebSockets } from './websocket';
 
 function configOrExit(): Config {
@@ -39,7 +39,6 @@ async function main(): Promise<void> {
       void shutDownGracefully(server, drainState, {
         timeoutMs: config.shutdownTimeoutMs,
         delayMs: config.shutdownDelayMs,
-        handOffMs: HAND_OFF_MS,
         closeLongLived: websockets.closeAll,
       }).then((outcome) => {
         logger.info({ outcome }, 'stopped');

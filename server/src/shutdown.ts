@@ -18,20 +18,10 @@ const IDLE_SWEEP_MS = 100;
 export const IDLE_GRACE_MS = 1_000;
 
 /**
- * How long, after the delay and before the listener closes, GET and HEAD are answered 503 (hand-off.ts).
- * A container that restarts keeps its DNS name, so NGINX keeps opening connections here until it marks
- * this replica failed; a connection still in the kernel's accept queue when the listener closes is reset,
- * and a POST NGINX sent on it is lost (a 502). The first retried GET marks the replica; a second is plenty.
- */
-export const HAND_OFF_MS = 1_000;
-
-/**
  * Stops a replica without failing a request:
  * - readiness turns 503 (DrainState);
  * - for `delayMs` it keeps accepting and answering: Swarm removes a stopping task from DNS as it
  *   signals it, and NGINX may still send to the address until its next DNS refresh;
- * - for `handOffMs` it answers GET and HEAD with 503, which NGINX retries elsewhere, marking this replica
- *   failed: NGINX stops sending here while the listener is still open;
  * - the listener closes, so NGINX's next connect is refused and it retries on another replica
  *   (safe even for a POST: nothing was sent); `closeLongLived` closes what would hold it open (WebSockets,
  *   with 1001, so their clients reconnect, to another replica since this one no longer accepts);
@@ -45,8 +35,6 @@ export interface ShutdownOptions {
   timeoutMs: number;
   /** How long to keep accepting and answering first (SHUTDOWN_DELAY_MS). */
   delayMs?: number;
-  /** How long GET and HEAD are answered 503 before the listener closes (HAND_OFF_MS in production). */
-  handOffMs?: number;
   /** Closes connections that would hold the drain open (WebSockets), as the listener closes. */
   closeLongLived?: () => void;
 }
@@ -54,7 +42,7 @@ export interface ShutdownOptions {
 export async function shutDownGracefully(
   server: http.Server,
   drainState: DrainState,
-  { timeoutMs, delayMs = 0, handOffMs = 0, closeLongLived = () => {} }: ShutdownOptions,
+  { timeoutMs, delayMs = 0, closeLongLived = () => {} }: ShutdownOptions,
 ): Promise<ShutdownOutcome> {
   drainState.startDraining();
   // Prepended so the header is set before the app's handler can send its response.
@@ -63,10 +51,6 @@ export async function shutDownGracefully(
   });
   // Idle sockets are left open meanwhile: NGINX retires each one itself after its next answer (Connection: close).
   if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
-  if (handOffMs > 0) {
-    drainState.startHandingOff();
-    await new Promise((resolve) => setTimeout(resolve, handOffMs));
-  }
   return new Promise((resolve) => {
     let outcome: ShutdownOutcome = 'drained';
     let sweep: NodeJS.Timeout | undefined;

@@ -203,12 +203,12 @@ describe('tools/rollout.sh', () => {
     await sleep(1_500);
     const second = await rollout(stack, { APP_VERSION: NEW_VERSION });
     expect(second.code).toBe(2);
-    expect(second.stderr).toMatch(/another rollout of rrtest-zd-rollout is running/);
+    expect(second.stderr).toMatch(/another rollout of rrtest-rollout is running/);
     expect((await first).code).toBe(0);
 
-    const notUp = await rollout(stack, { COMPOSE_PROJECT_NAME: 'rrtest-zd-not-up' });
+    const notUp = await rollout(stack, { COMPOSE_PROJECT_NAME: 'rrtest-not-up' });
     expect(notUp.code).toBe(2);
-    expect(notUp.stderr).toBe('rollout: the stack (rrtest-zd-not-up) is not up: start it with docker compose up -d\n');
+    expect(notUp.stderr).toBe('rollout: the stack (rrtest-not-up) is not up: start it with docker compose up -d\n');
   });
 });
 

@@ -106,22 +106,6 @@ describe('health', () => {
     await request(app).get('/readyz').expect(503, { status: 'draining' });
     await request(app).get('/healthz').expect(200);
   });
-
-  it('while handing off, answers GET and HEAD with a JSON 503 for NGINX to retry, and still serves a POST', async () => {
-    const drainState = new DrainState();
-    const app = makeApp(drainState);
-    drainState.startDraining();
-    drainState.startHandingOff();
-    const res = await request(app).get('/api/whoami').expect(503);
-    expect(res.headers['retry-after']).toBe('1');
-    expect((res.body as JsonError).error).toBe('draining');
-    await request(app).head('/').expect(503);
-    await request(app).post('/api/echo').send({ still: 'served' }).expect(200);
-    // Probes and metrics are internal: they still answer.
-    await request(app).get('/readyz').expect(503, { status: 'draining' });
-    await request(app).get('/healthz').expect(200);
-    await request(app).get('/metrics').expect(200);
-  });
 });
 
 describe('errors', () => {

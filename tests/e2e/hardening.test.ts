@@ -76,7 +76,7 @@ describe.each(['nginx', 'server'] as const)('the %s container', (service) => {
 describe('NGINX', () => {
   it('listens on an unprivileged port inside, published on the host', async () => {
     const [nginx] = await stack.containers('nginx');
-    expect(Object.keys((await inspect(nginx)).HostConfig.PortBindings ?? {})).toEqual(['8080/tcp']);
+    expect(Object.keys((await inspect(nginx)).HostConfig.PortBindings ?? {})).toEqual(['8080/tcp', '8443/tcp']);
     // Listening TCP sockets in the container (state 0A), as ports. Docker's DNS adds one of its own on a high port.
     const hexPorts = await inside(nginx, 'awk \'$4 == "0A" {split($2, a, ":"); print a[2]}\' /proc/net/tcp');
     const ports = hexPorts.split('\n').map((hex) => parseInt(hex, 16));

@@ -168,7 +168,7 @@ describe('internal endpoints', () => {
     expect(outside.status).toBe(404);
     expect(await outside.text()).not.toContain('Active connections');
     const [nginx] = await stack.containers('nginx');
-    expect(Object.keys((await inspect(nginx)).HostConfig.PortBindings ?? {})).toEqual(['8080/tcp']);
+    expect(Object.keys((await inspect(nginx)).HostConfig.PortBindings ?? {})).toEqual(['8080/tcp', '8443/tcp']);
   });
 });
 

@@ -70,7 +70,7 @@ describe('the edge', () => {
       expect(Object.values(container.NetworkSettings.Ports ?? {}).every((bindings) => bindings === null)).toBe(true);
     }
     const [nginx] = await stack.containers('nginx');
-    expect(Object.keys((await inspect(nginx)).HostConfig.PortBindings ?? {})).toEqual(['8080/tcp']);
+    expect(Object.keys((await inspect(nginx)).HostConfig.PortBindings ?? {})).toEqual(['8080/tcp', '8443/tcp']);
   });
 
   it('hides probes and metrics from the public, while the internal network reaches them', async () => {

@@ -3,7 +3,7 @@ import { detectRotation } from './pattern';
 import { pct } from './report';
 import type { VerifyOptions } from './options';
 
-/** The values of LB_METHOD (nginx/entrypoint/41-lb-method.sh). */
+/** The values of LB_METHOD (nginx/entrypoint/25-lb-method.sh). */
 export const METHODS = ['round_robin', 'least_conn', 'random', 'ip_hash', 'hash', 'sticky'] as const;
 export type Method = (typeof METHODS)[number];
 

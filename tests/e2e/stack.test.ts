@@ -138,10 +138,11 @@ describe('scaling', () => {
 });
 
 describe('teardown', () => {
-  it('stops everything with `docker compose down` in under 5 s', async () => {
+  it('stops everything with `docker compose down` before the 15 s grace period would kill a replica', async () => {
     const started = Date.now();
     await stack.down();
-    expect(Date.now() - started).toBeLessThan(5_000);
+    // SHUTDOWN_DELAY_MS (6 s) of answering, then the drain: well inside stop_grace_period (15 s), SIGKILL's mark.
+    expect(Date.now() - started).toBeLessThan(12_000);
     await eventually(
       async () => ((await stack.containers('server')).length === 0 ? true : undefined),
       5_000,

@@ -17,19 +17,6 @@ const IDLE_SWEEP_MS = 100;
  */
 export const IDLE_GRACE_MS = 1_000;
 
-/**
- * Stops a replica without failing a request:
- * - readiness turns 503 (DrainState);
- * - for `delayMs` it keeps accepting and answering: Swarm removes a stopping task from DNS as it
- *   signals it, and NGINX may still send to the address until its next DNS refresh;
- * - the listener closes, so NGINX's next connect is refused and it retries on another replica
- *   (safe even for a POST: nothing was sent); `closeLongLived` closes what would hold it open (WebSockets,
- *   with 1001, so their clients reconnect, to another replica since this one no longer accepts);
- * - every response from now on carries `Connection: close`, so NGINX drops the socket itself
- *   instead of reusing one this process is about to close (the keep-alive 502 race);
- * - idle keep-alive sockets close after IDLE_GRACE_MS, and from then on as soon as they are idle;
- * - whatever is still open after `timeoutMs` is cut, well inside compose's stop_grace_period.
- */
 export interface ShutdownOptions {
   /** Longest drain once the listener closes; then every connection is cut. */
   timeoutMs: number;
@@ -39,18 +26,33 @@ export interface ShutdownOptions {
   closeLongLived?: () => void;
 }
 
+/**
+ * Stops a replica without failing a request:
+ * - readiness turns 503 (DrainState);
+ * - for `delayMs` it keeps accepting and answering as before, keep-alive included: Swarm removes a stopping
+ *   task from DNS as it signals it, and NGINX may still send to the address until its next DNS refresh.
+ *   Keep-alive on purpose: answering `Connection: close` here made NGINX open a new connection per request,
+ *   and one still in the kernel's accept queue when the listener closes is reset, losing a POST (a 502);
+ * - the listener closes, so NGINX's next connect is refused and it retries on another replica
+ *   (safe even for a POST: nothing was sent); `closeLongLived` closes what would hold it open (WebSockets,
+ *   with 1001, so their clients reconnect, to another replica since this one no longer accepts);
+ * - every response from now on carries `Connection: close`, so NGINX drops the socket itself
+ *   instead of reusing one this process is about to close (the keep-alive 502 race);
+ * - idle keep-alive sockets close after IDLE_GRACE_MS, and from then on as soon as they are idle;
+ * - whatever is still open after `timeoutMs` is cut, well inside compose's stop_grace_period.
+ */
 export async function shutDownGracefully(
   server: http.Server,
   drainState: DrainState,
   { timeoutMs, delayMs = 0, closeLongLived = () => {} }: ShutdownOptions,
 ): Promise<ShutdownOutcome> {
   drainState.startDraining();
-  // Prepended so the header is set before the app's handler can send its response.
+  if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+  // Prepended so the header is set before the app's handler can send its response. Idle sockets are left
+  // open a moment: NGINX retires each one itself after its next answer (Connection: close).
   server.prependListener('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
     res.setHeader('Connection', 'close');
   });
-  // Idle sockets are left open meanwhile: NGINX retires each one itself after its next answer (Connection: close).
-  if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
   return new Promise((resolve) => {
     let outcome: ShutdownOutcome = 'drained';
     let sweep: NodeJS.Timeout | undefined;

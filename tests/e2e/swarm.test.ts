@@ -127,7 +127,7 @@ async function rollout(version: string) {
 describe('docker stack deploy', () => {
   it('publishes NGINX in host mode, gives `server` no VIP, and resolves it to every task, like tasks.server', async () => {
     const nginx = await inspect<ServiceDetails>(the().service('nginx'));
-    expect(nginx.Endpoint.Ports).toEqual([
+    expect([...(nginx.Endpoint.Ports ?? [])].sort((a, b) => a.TargetPort - b.TargetPort)).toEqual([
       expect.objectContaining({ TargetPort: 8080, PublishedPort: the().port, PublishMode: 'host' }),
       expect.objectContaining({ TargetPort: 8443, PublishedPort: the().httpsPort, PublishMode: 'host' }),
     ]);

@@ -40,15 +40,29 @@ variants=(
 project="rrcheck-nginx-$$"
 trap 'docker compose --project-name "$project" down --volumes --remove-orphans --timeout 1 >/dev/null 2>&1 || true' EXIT
 # The certificate and key NGINX loads: made once by the certs service's script, into this project's volume.
-docker compose --project-name "$project" run --rm --no-deps --quiet-pull -T --entrypoint /bin/sh certs /make-certs.sh \
-  >/dev/null
-for variant in "${variants[@]}"; do
-  read -ra assignments <<<"$variant"
-  if ! output=$(env "${assignments[@]}" docker compose --project-name "$project" \
-    run --rm --no-deps --quiet-pull -T nginx nginx -t 2>&1); then
-    echo "check:nginx: nginx -t failed with ${variant:-the defaults}:" >&2
-    echo "$output" >&2
-    exit 1
+if ! output=$(docker compose --project-name "$project" run --rm --no-deps --quiet-pull -T --entrypoint /bin/sh \
+  certs /make-certs.sh 2>&1); then
+  echo "check:nginx: the certs service could not make a certificate:" >&2
+  echo "$output" >&2
+  exit 1
+fi
+# All renderings at once (each its own container): the check stays within the inner loop's minute.
+outputs=$(mktemp -d)
+pids=()
+for i in "${!variants[@]}"; do
+  read -ra assignments <<<"${variants[$i]}"
+  env "${assignments[@]}" docker compose --project-name "$project" \
+    run --rm --no-deps --quiet-pull -T nginx nginx -t >"$outputs/$i" 2>&1 &
+  pids+=("$!")
+done
+failed=0
+for i in "${!variants[@]}"; do
+  if ! wait "${pids[$i]}"; then
+    echo "check:nginx: nginx -t failed with ${variants[$i]:-the defaults}:" >&2
+    cat "$outputs/$i" >&2
+    failed=1
   fi
 done
+rm -rf "$outputs"
+[ "$failed" -eq 0 ] || exit 1
 echo "check:nginx: nginx -t passes for ${#variants[@]} renderings of nginx/"

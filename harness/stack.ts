@@ -50,7 +50,7 @@ export class ComposeStack {
       env.COMPOSE_FILE = [...(env.COMPOSE_FILE ?? 'docker-compose.yml').split(':'), ...options.extraFiles].join(':');
     }
     const stack = new ComposeStack(options.project ?? `rrtest-${name}`, port, httpsPort, env);
-    await stack.compose(['down', '--volumes', '--remove-orphans', '--timeout', '5']); // leftovers of an aborted run
+    await stack.removeLeftovers();
     const replicas = options.replicas ?? 3;
     await stack.compose(['up', '--detach', '--no-build', '--wait', '--scale', `server=${replicas}`], 180_000);
     await stack.waitForReplicas(replicas);
@@ -98,6 +98,22 @@ export class ComposeStack {
   async nginxWorkerPids(): Promise<string[]> {
     const [nginx] = await this.containers('nginx');
     return nginxWorkerPids(nginx);
+  }
+
+  /**
+   * Leftovers of an aborted run. Compose 2.26's `down` can fail on a half-removed project ("could not find
+   * certs"): then its containers go by their project label, and `down` takes the rest.
+   */
+  private async removeLeftovers(): Promise<void> {
+    const down = ['down', '--volumes', '--remove-orphans', '--timeout', '5'];
+    try {
+      await this.compose(down);
+    } catch {
+      const label = `label=com.docker.compose.project=${this.project}`;
+      const ids = (await docker(['ps', '--all', '--quiet', '--filter', label])).stdout.split('\n').filter(Boolean);
+      if (ids.length > 0) await docker(['rm', '--force', ...ids]);
+      await this.compose(down);
+    }
   }
 
   async down(): Promise<void> {

@@ -86,7 +86,14 @@ remove() {
 
 rollback() {
   say "rolling back: removing the new replicas; $old_image keeps serving"
-  remove "${new[@]}"
+  # One at a time, NGINX's DNS refresh (valid=5s) apart: a crashing replica stops at once, and NGINX, which may
+  # have resolved it, keeps its address until the refresh; one such address per moment costs a retry, three at
+  # once could use up a request's three tries (a 502).
+  local id
+  for id in "${new[@]}"; do
+    remove "$id"
+    [ "$id" = "${new[-1]}" ] || sleep 6
+  done
   fail "$1; rolled back, ${#old[@]} replicas of $old_image serve as before"
 }
 

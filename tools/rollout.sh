@@ -5,7 +5,7 @@
 # 2. starts as many new replicas next to the old ones (compose's config, so the new image);
 # 3. waits until each new one is healthy AND answers through NGINX (its hostname in /api/whoami);
 # 4. stops the old ones one at a time (`docker stop`: each drains gracefully), then removes them.
-# If a new replica is not healthy and in the rotation within ROLLOUT_TIMEOUT seconds (default 60), the new
+# If a new replica exits, or is not healthy and in the rotation within ROLLOUT_TIMEOUT seconds (default 60), the new
 # ones are removed and the old ones keep serving (exit 1). Refuses with exit 2 when the stack is not up, the
 # image does not exist, or another rollout of the same project is running.
 # It reads what `docker compose` reads: COMPOSE_FILE, COMPOSE_PROJECT_NAME, .env, APP_VERSION. Run it from
@@ -86,14 +86,7 @@ remove() {
 
 rollback() {
   say "rolling back: removing the new replicas; $old_image keeps serving"
-  # One at a time, NGINX's DNS refresh (valid=5s) apart: a crashing replica stops at once, and NGINX, which may
-  # have resolved it, keeps its address until the refresh; one such address per moment costs a retry, three at
-  # once could use up a request's three tries (a 502).
-  local id
-  for id in "${new[@]}"; do
-    remove "$id"
-    [ "$id" = "${new[-1]}" ] || sleep 6
-  done
+  remove "${new[@]}"
   fail "$1; rolled back, ${#old[@]} replicas of $old_image serve as before"
 }
 
@@ -101,6 +94,14 @@ rollback() {
 health() {
   docker inspect --format '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}' "$1" 2>/dev/null ||
     echo gone
+}
+
+# The first new replica that has exited or restarted, as "<name> exits after it starts (...)": a crash is final, and
+# every restart of a crashing replica adds and removes its address in DNS, which NGINX cannot retry across
+# (docs/zero-downtime.md), so it is rolled back at once rather than after ROLLOUT_TIMEOUT.
+crashed() {
+  docker inspect --format '{{.Name}} {{.State.Status}} {{.RestartCount}}' "${new[@]}" 2>/dev/null |
+    awk '$2 != "running" || $3 > 0 { sub("^/", "", $1); print $1 " exits after it starts (" $2 ", " $3 " restarts)"; exit }'
 }
 
 # Whether NGINX sends requests to this hostname: a few requests from inside the NGINX container.
@@ -117,8 +118,10 @@ deadline=$((SECONDS + TIMEOUT))
 for id in "${new[@]}"; do
   step=$SECONDS
   until [ "$(health "$id")" = healthy ] || [ "$(health "$id")" = running ]; do
+    crash=$(crashed)
+    [ -z "$crash" ] || rollback "$crash"
     [ "$SECONDS" -lt "$deadline" ] || rollback "$(name "$id") is not healthy after ${TIMEOUT}s ($(health "$id"))"
-    sleep 1
+    sleep 0.5
   done
   say "$(name "$id") healthy after $((SECONDS - step))s"
   host=$(docker inspect --format '{{.Config.Hostname}}' "$id")

@@ -9,9 +9,19 @@ import { observeRequests } from './observe-requests';
 import { requestId } from './request-id';
 import { echoRoutes } from './routes/echo';
 import { healthRoutes } from './routes/health';
-import { identityRoutes } from './routes/identity';
+import { addIdentityRoutes } from './routes/identity';
 import { liveRoutes } from './routes/live';
 import { metricsRoutes } from './routes/metrics';
+
+/**
+ * Express's ETag function for what res.send answers: none. Every such answer is `Cache-Control: no-store` (the
+ * identity changes on each request), so no client holds a copy to revalidate, and hashing each body was CPU
+ * for nothing. A function rather than `false`: Express then still has res.sendFile (the /live page) send its
+ * file's ETag, and express.static (its assets) sets its own, so the live view still revalidates with a 304.
+ */
+function noETagForSentBodies(): undefined {
+  return undefined;
+}
 
 export interface AppDependencies {
   drainState?: DrainState;
@@ -30,14 +40,16 @@ export function createApp(
   // Exactly one proxy hop (NGINX) is trusted: req.ip is the address NGINX saw, whatever
   // X-Forwarded-For a client sends. See `proxy_set_header X-Forwarded-For` in nginx/nginx.conf.
   app.set('trust proxy', 1);
+  app.set('etag', noETagForSentBodies);
 
   app.use(requestId);
   // Before any route: a log line and a count for every request.
   app.use(observeRequests(logger, metrics));
 
+  // The identity routes first: they get the traffic (`GET /`), and each router passed costs CPU.
+  addIdentityRoutes(app.router, config.version);
   app.use(healthRoutes(drainState));
   app.use(metricsRoutes(metrics.registry));
-  app.use(identityRoutes(config.version));
   app.use(echoRoutes());
   app.use(liveRoutes());
   app.use(notFound);

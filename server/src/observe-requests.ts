@@ -15,7 +15,8 @@ export function observeRequests(logger: Logger, metrics: HttpMetrics): RequestHa
   return (req, res, next) => {
     const started = performance.now();
     // 'close' rather than 'finish': it also comes when the client leaves before the response is sent.
-    res.once('close', () => {
+    // Node emits it once per response, so `on` will do (`once` would wrap the listener anew per request).
+    res.on('close', () => {
       const durationMs = performance.now() - started;
       metrics.record(req, res, durationMs);
       logRequest(logger, req, res, durationMs);

@@ -47,6 +47,26 @@ describe('identity', () => {
     expect(res.headers.vary).toMatch(/accept/i);
   });
 
+  it('answers no Accept and */* with the same headers as a negotiated JSON answer, and no ETag', async () => {
+    const app = makeApp();
+    const headersFor = async (accept?: string) => {
+      const req = request(app).get('/');
+      const res = await (accept === undefined ? req : req.set('Accept', accept)).expect(200);
+      expect(res.body).toMatchObject({ hostname: os.hostname() });
+      // All but the two that differ from one answer to the next.
+      const headers = { ...(res.headers as Record<string, string>) };
+      delete headers.date;
+      delete headers['content-length'];
+      return headers;
+    };
+    const negotiated = await headersFor('application/json');
+    expect(negotiated).toMatchObject({ 'content-type': 'application/json; charset=utf-8', vary: 'Accept' });
+    // Every answer is no-store: there is no copy to revalidate, so no body is hashed for an ETag.
+    expect(negotiated.etag).toBeUndefined();
+    expect(await headersFor('*/*')).toEqual(negotiated);
+    expect(await headersFor(undefined)).toEqual(negotiated);
+  });
+
   it('answers a browser with an HTML page showing the hostname in its colour', async () => {
     const res = await request(makeApp())
       .get('/')

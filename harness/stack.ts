@@ -13,6 +13,11 @@ export interface StackOptions {
   project?: string;
   /** Keep docker-compose.yml's rate limit; otherwise LOAD_TEST_RATE_LIMIT, unless `env` sets one. */
   productRateLimit?: boolean;
+  /**
+   * false: `up` does not wait for NGINX to rotate over the replicas, which it never does for one client address
+   * under LB_METHOD=ip_hash (every request from this host goes to one replica).
+   */
+  waitForRotation?: boolean;
 }
 
 /**
@@ -53,7 +58,7 @@ export class ComposeStack {
     await stack.removeLeftovers();
     const replicas = options.replicas ?? 3;
     await stack.compose(['up', '--detach', '--no-build', '--wait', '--scale', `server=${replicas}`], 180_000);
-    await stack.waitForReplicas(replicas);
+    if (options.waitForRotation !== false) await stack.waitForReplicas(replicas);
     return stack;
   }
 

@@ -3,6 +3,7 @@
  * environment so a quick look and the full run are the same code:
  *   BENCH_ROUNDS (3)  BENCH_DURATION_S (5)  BENCH_WARMUP_S (1)  BENCH_CONNECTIONS (50,200,1000)
  *   BENCH_SCENARIOS (all; e.g. direct,nginx-1)  BENCH_SETTLE_S (10)  BENCH_OUTPUT (docs/benchmarks.md; "-" for none)
+ *   BENCH_PROJECT (rrbench): the compose projects' name prefix, so two runs on one engine do not collide
  *   BENCH_REPORT_ONLY=1: no measuring; rewrites the markdown from the last run's JSON
  *   (after a change to the report's wording).
  */
@@ -100,7 +101,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   await buildImages(['server', 'loadgen']);
   say(`images ready (${((Date.now() - started) / 1000).toFixed(0)} s); starting the bench stacks`);
-  const stacks = await upBenchStacks('rrbench', scenarios);
+  const stacks = await upBenchStacks(process.env.BENCH_PROJECT ?? 'rrbench', scenarios);
   try {
     const machine = await describeMachine([...stacks.values()][0]);
     say(`stacks up (${((Date.now() - started) / 1000).toFixed(0)} s); measuring`);

@@ -10,6 +10,7 @@ import { levelsFor, type Scenario, type ScenarioId } from './scenarios';
 import type { BenchStack } from './stacks';
 import { cores } from './stats';
 import { parseWrk, requestsPerSecond, wrkCommand, type WrkResult } from './wrk';
+import { h2loadCommand, parseH2load } from './h2load';
 
 export interface BenchSettings {
   rounds: number;
@@ -127,17 +128,20 @@ async function wrk(
 ): Promise<WrkResult> {
   const container = scenario.via === 'host' ? stack.loadgenHost : stack.loadgen;
   if (container === undefined) throw new Error(`${scenario.id}: its stack has no ${scenario.via} load generator`);
-  const command = wrkCommand({
+  const options = {
     url: scenario.url(stack.compose.port),
     connections,
     durationS,
     timeoutS: settings.timeoutS,
     threads: settings.threads,
-  });
+    headers: scenario.headers,
+  };
+  const h2load = scenario.tool === 'h2load';
+  const command = h2load ? h2loadCommand(options) : wrkCommand(options);
   const { stdout } = await docker(['exec', container, ...command], {
     timeoutMs: (durationS + settings.timeoutS + 30) * 1_000,
   });
-  return parseWrk(stdout);
+  return h2load ? parseH2load(stdout) : parseWrk(stdout);
 }
 
 async function measure(

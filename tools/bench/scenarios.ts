@@ -8,7 +8,11 @@ export type ScenarioId =
   | 'nginx-3-no-keepalive'
   | 'nginx-return-200'
   | 'bare-express'
-  | 'published-port';
+  | 'published-port'
+  | 'nginx-3-close'
+  | 'nginx-3-https'
+  | 'nginx-3-https-close'
+  | 'nginx-3-h2';
 
 export interface Scenario {
   id: ScenarioId;
@@ -26,6 +30,10 @@ export interface Scenario {
   needsBare?: boolean;
   /** Only at the middle concurrency level (the scaling curve's midpoint), to keep the run short. */
   middleLevelOnly?: boolean;
+  /** The load generator: wrk (HTTP/1.1, the default), or h2load for HTTP/2. */
+  tool?: 'wrk' | 'h2load';
+  /** Request headers wrk adds: `Connection: close` makes every request a new connection. */
+  headers?: string[];
   url(publishedPort: number): string;
 }
 
@@ -99,6 +107,45 @@ export const SCENARIOS: readonly Scenario[] = [
     replicas: 3,
     via: 'host',
     url: (port) => `http://127.0.0.1:${port}${PATH}`,
+  },
+  // HTTP and HTTPS side by side (docs/benchmarks.md, HTTPS): NGINX's TLS port 8443 inside the network.
+  // A new connection per request costs a TCP handshake (plain) or TCP + TLS (https): their difference is TLS's.
+  {
+    id: 'nginx-3-close',
+    proxied: true,
+    label: 'NGINX → 3, a new connection per request',
+    replicas: 3,
+    via: 'network',
+    middleLevelOnly: true,
+    headers: ['Connection: close'],
+    url: () => `http://nginx:8080${PATH}`,
+  },
+  {
+    id: 'nginx-3-https',
+    proxied: true,
+    label: 'NGINX → 3 over HTTPS (HTTP/1.1, keep-alive)',
+    replicas: 3,
+    via: 'network',
+    url: () => `https://nginx:8443${PATH}`,
+  },
+  {
+    id: 'nginx-3-https-close',
+    proxied: true,
+    label: 'NGINX → 3 over HTTPS, a new connection per request',
+    replicas: 3,
+    via: 'network',
+    middleLevelOnly: true,
+    headers: ['Connection: close'],
+    url: () => `https://nginx:8443${PATH}`,
+  },
+  {
+    id: 'nginx-3-h2',
+    proxied: true,
+    label: 'NGINX → 3 over HTTP/2 (h2load, one stream per connection)',
+    replicas: 3,
+    via: 'network',
+    tool: 'h2load',
+    url: () => `https://nginx:8443${PATH}`,
   },
 ];
 

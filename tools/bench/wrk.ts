@@ -7,6 +7,8 @@ export interface WrkOptions {
   /** A request without an answer after this long counts as a timeout, not as a latency. */
   timeoutS: number;
   threads: number;
+  /** Extra request headers, e.g. `Connection: close`. */
+  headers?: string[];
 }
 
 export interface WrkResult {
@@ -38,6 +40,7 @@ export function wrkCommand(options: WrkOptions): string[] {
     `--duration=${options.durationS}s`,
     `--timeout=${options.timeoutS}s`,
     `--script=${WRK_SCRIPT}`,
+    ...(options.headers ?? []).map((header) => `--header=${header}`),
     options.url,
   ];
 }

@@ -1,16 +1,19 @@
 import type { ComposeStack } from '../../../harness/stack';
 
-/** One GET of /api/whoami through NGINX: who answered, and the sticky cookie NGINX set, if any. */
+/** One GET of /api/whoami through NGINX: who answered, and the sticky cookie NGINX set last, if any. */
 export async function whoami(
   stack: ComposeStack,
   { query = '', headers = {} }: { query?: string; headers?: Record<string, string> } = {},
 ): Promise<{ status: number; hostname: string; stickyCookie: string | undefined }> {
   const res = await fetch(stack.url(`/api/whoami${query}`), { headers, signal: AbortSignal.timeout(10_000) });
   const body = (await res.json()) as { hostname?: string };
+  // The last one: an answer NGINX had to start again (nginx/snippets/routes.conf) carries the stale cookie, then
+  // the new one, and a browser keeps the last.
   const stickyCookie = res.headers
     .getSetCookie()
     .map((cookie) => cookie.split(';')[0])
-    .find((pair) => pair.startsWith('srv_id='));
+    .filter((pair) => pair.startsWith('srv_id='))
+    .at(-1);
   return { status: res.status, hostname: body.hostname ?? '', stickyCookie };
 }
 

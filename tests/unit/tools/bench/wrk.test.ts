@@ -17,6 +17,18 @@ describe('wrkCommand', () => {
     ]);
   });
 
+  it('adds request headers before the URL (Connection: close: a new connection per request)', () => {
+    const command = wrkCommand({
+      url: 'https://nginx:8443/',
+      connections: 50,
+      durationS: 5,
+      timeoutS: 2,
+      threads: 2,
+      headers: ['Connection: close'],
+    });
+    expect(command.slice(-2)).toEqual(['--header=Connection: close', 'https://nginx:8443/']);
+  });
+
   it('never asks for more threads than connections (wrk refuses it)', () => {
     expect(wrkCommand({ url: 'http://x/', connections: 1, durationS: 1, timeoutS: 2, threads: 4 })).toContain(
       '--threads=1',

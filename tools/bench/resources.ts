@@ -132,20 +132,31 @@ export class ContainerProbe {
   }
 }
 
-/** CPU time of host processes by command name (dockerd, which carries every container's log lines; docker-proxy). */
-export function hostProcessCpuNs(commands: readonly string[], procDir = '/proc'): number {
+/** CPU time (ns) of host processes by command name, per pid (dockerd, containerd-shim, docker-proxy). */
+export function hostProcessCpuNs(commands: readonly string[], procDir = '/proc'): Map<number, number> {
   const ticksPerSecond = 100; // USER_HZ: 100 on every Linux ABI Docker runs on.
-  let ticks = 0;
+  const byPid = new Map<number, number>();
   for (const entry of readdirSync(procDir).filter((name) => /^\d+$/.test(name))) {
     try {
       const stat = readFileSync(`${procDir}/${entry}/stat`, 'utf8');
       const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       if (!commands.includes(command)) continue;
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of proc(5))
+      // utime, stime (fields 14 and 15 of proc(5))
+      byPid.set(Number(entry), ((Number(fields[11]) + Number(fields[12])) / ticksPerSecond) * 1e9);
     } catch {
       // The process ended between the listing and the read.
     }
   }
-  return (ticks / ticksPerSecond) * 1e9;
+  return byPid;
+}
+
+/**
+ * CPU the host processes used between two readings: per pid, so that one ending in between (a container of
+ * another project stopping takes its containerd-shim along) does not subtract its whole life from the sum.
+ */
+export function hostCpuBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let ns = 0;
+  for (const [pid, total] of after) ns += total - (before.get(pid) ?? 0);
+  return ns;
 }

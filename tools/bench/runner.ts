@@ -5,7 +5,7 @@
  */
 import { docker } from '../../harness/docker';
 import { sleep } from '../../harness/http';
-import { hostProcessCpuNs, type ContainerProbe, type ResourceSample } from './resources';
+import { hostCpuBetween, hostProcessCpuNs, type ContainerProbe, type ResourceSample } from './resources';
 import { levelsFor, type Scenario, type ScenarioId } from './scenarios';
 import { setReplicaCpus, type BenchStack } from './stacks';
 import { cores } from './stats';
@@ -84,7 +84,7 @@ export function planRound(scenarios: readonly Scenario[], connections: readonly 
 
 interface Snapshot {
   at: Map<ContainerProbe, ResourceSample>;
-  hostNs: number;
+  hostNs: Map<number, number>;
 }
 
 // dockerd stores every container's log lines; containerd-shim (containerd-shim-runc-v2: the kernel keeps 15
@@ -114,7 +114,7 @@ function usage(stack: BenchStack, scenario: Scenario, before: Snapshot, after: S
       nginx: cpu(nginx),
       replicas: servers.map(cpu),
       bare: cpu(bare),
-      host: cores(after.hostNs - before.hostNs, wallUs),
+      host: cores(hostCpuBetween(before.hostNs, after.hostNs), wallUs),
     },
     throttling: servers.map((probe) => {
       const [a, b] = [before.at.get(probe)!.throttling, after.at.get(probe)!.throttling];

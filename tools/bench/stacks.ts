@@ -68,18 +68,24 @@ async function upOne(prefix: string, replicas: number, scenarios: readonly Scena
     ...(mine.some((s) => s.via === 'host') ? ['loadgen-host'] : []),
   ];
   const project = `${prefix}-${replicas}`;
-  const compose = await ComposeStack.up(`bench-${replicas}`, {
-    project,
-    replicas,
-    env: { COMPOSE_FILE: benchComposeFiles(), COMPOSE_PROFILES: profiles.join(',') },
-  }).catch(async (err: unknown) => {
-    // A stack that never became healthy (a replica's healthcheck timing out on a busy machine) is not left running.
-    await docker(
-      ['compose', '--project-directory', repoRoot, '--project-name', project, 'down', '--volumes', '--timeout', '5'],
-      { env: { ...composeEnv(), COMPOSE_PROFILES: profiles.join(',') } },
-    ).catch(() => undefined);
-    throw err;
-  });
+  const up = () =>
+    ComposeStack.up(`bench-${replicas}`, {
+      project,
+      replicas,
+      env: { COMPOSE_FILE: benchComposeFiles(), COMPOSE_PROFILES: profiles.join(',') },
+    });
+  // Once more on failure: on a busy machine a replica's healthcheck (a `node` process, 3 s timeout) can miss
+  // while the stacks start, and `up --wait` gives up at the first unhealthy report.
+  const compose = await up()
+    .catch(up)
+    .catch(async (err: unknown) => {
+      // A stack that never became healthy (a replica's healthcheck timing out on a busy machine) is not left running.
+      await docker(
+        ['compose', '--project-directory', repoRoot, '--project-name', project, 'down', '--volumes', '--timeout', '5'],
+        { env: { ...composeEnv(), COMPOSE_PROFILES: profiles.join(',') } },
+      ).catch(() => undefined);
+      throw err;
+    });
   const loadgen = await firstContainer(compose, 'loadgen');
   const loadgenHost = profiles.includes('loadgen-host') ? await firstContainer(compose, 'loadgen-host') : undefined;
   const bare = profiles.includes('bare') ? await firstContainer(compose, 'bare-express') : undefined;

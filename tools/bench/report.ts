@@ -111,7 +111,7 @@ export function scalingTable(result: BenchResult, rows: Row[]): string {
     .filter((r) => r.scenario.set === 'per-core')
     .map((r) => {
       const n = r.scenario.proxied ? r.scenario.replicas : 0;
-      const efficiency = n > 0 ? scalingEfficiency(result.measurements, n) : undefined;
+      const efficiency = n > 0 ? scalingEfficiency(result.measurements, n, r.scenario.id) : undefined;
       const rps = r.requestsPerSecond.median;
       const replicaUs = rps > 0 ? (r.cpu.app * 1e6) / rps : 0;
       return [

@@ -19,6 +19,7 @@ export type ScenarioId =
   | 'published-port'
   | 'quota-direct'
   | `quota-nginx-${1 | 2 | 3 | 4}`
+  | 'quota-nginx-3-least-conn'
   | `cost-${string}`;
 
 export interface Scenario {
@@ -44,8 +45,8 @@ export interface Scenario {
    */
   levels?: 'middle' | number;
   /**
-   * Left out of the default run, selectable by id. NGINX → 4 at q: 4 × 0.25 CPU of replicas, NGINX and wrk would
-   * take the 2-core machine past the 85 % below which a per-core figure means anything.
+   * Left out of the default run, selectable by id. NGINX → 4 at q: 4 × 0.25 CPU of replicas, NGINX and wrk leave
+   * a shared 2-core machine nothing to spare below 85 %. NGINX → 3 at q by least_conn: a diagnosis, not the product.
    */
   onRequest?: boolean;
   /** nginx-cost: what this port leaves out of the user-facing proxy (port 8080), and what the product does with it. */
@@ -78,7 +79,7 @@ function perCore(replicas: 1 | 2 | 3 | 4): Scenario {
   };
 }
 
-// Ports 8090-8101: tools/bench/nginx/bench.conf.
+// Ports 8090-8102: tools/bench/nginx/bench.conf.
 function cost(port: number, slug: string, change: string, product: string): Scenario {
   return {
     id: `cost-${slug}`,
@@ -109,6 +110,13 @@ export const SCENARIOS: readonly Scenario[] = [
   perCore(2),
   perCore(3),
   perCore(4),
+  {
+    ...perCore(3),
+    id: 'quota-nginx-3-least-conn',
+    label: 'NGINX → 3 at q, least_conn',
+    onRequest: true,
+    url: () => nginxPort(8102),
+  },
   {
     id: 'direct',
     label: 'one replica, direct',

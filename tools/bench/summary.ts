@@ -106,9 +106,13 @@ function roundPairs(measurements: Measurement[], a: ScenarioId, b: ScenarioId, c
  * Scaling efficiency of NGINX → N at the per-core quota, round by round: req/s through NGINX divided by N
  * times what one replica at the same quota serves directly, measured seconds apart in the same round.
  */
-export function scalingEfficiency(measurements: Measurement[], replicas: number): Spread | undefined {
+export function scalingEfficiency(
+  measurements: Measurement[],
+  replicas: number,
+  scenario = `quota-nginx-${replicas}` as ScenarioId,
+): Spread | undefined {
   return ratioSpread(
-    roundPairs(measurements, `quota-nginx-${replicas}` as ScenarioId, 'quota-direct').map(
+    roundPairs(measurements, scenario, 'quota-direct').map(
       ([proxied, direct]) => [proxied, direct === undefined ? undefined : replicas * direct] as const,
     ),
   );

@@ -213,7 +213,7 @@ describe('planRound', () => {
 
 describe('selectScenarios', () => {
   it('defaults to all and names the known ones when given an unknown id', () => {
-    expect(selectScenarios(undefined)).toHaveLength(SCENARIOS.length - 1);
+    expect(selectScenarios(undefined)).toHaveLength(SCENARIOS.length - 2);
     expect(selectScenarios(undefined).some((s) => s.id === 'quota-nginx-4')).toBe(false);
     expect(selectScenarios(['quota-nginx-4'])).toHaveLength(1);
     expect(() => selectScenarios(['nginx-9'])).toThrow(/unknown scenario\(s\) nginx-9; known: quota-direct, /);

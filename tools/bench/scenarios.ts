@@ -6,7 +6,7 @@
  * configuration taken out at a time. A new scenario is one more entry in SCENARIOS.
  */
 
-export type ScenarioSet = 'per-core' | 'machine' | 'nginx-cost';
+type ScenarioSet = 'per-core' | 'machine' | 'nginx-cost';
 
 export type ScenarioId =
   | 'direct'
@@ -57,7 +57,7 @@ export interface Scenario {
 /** The path a user's `curl localhost` asks for, on every target. */
 const PATH = '/';
 /** Per-core scenarios: the same load per replica (one replica direct at this, NGINX → N at N times this). */
-export const CONNECTIONS_PER_REPLICA = 16;
+const CONNECTIONS_PER_REPLICA = 16;
 /** nginx-cost scenarios: one level, where the proxy is busy without a queue in front of it. */
 const COST_CONNECTIONS = 50;
 

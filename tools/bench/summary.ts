@@ -74,7 +74,7 @@ export function summarise(result: BenchResult): Row[] {
 }
 
 /** Everything that ran during the measured seconds, in cores: load generator, NGINX, replicas, host processes. */
-export function totalCores(m: Measurement): number {
+function totalCores(m: Measurement): number {
   return m.cpu.loadgen + m.cpu.nginx + sum(m.cpu.replicas) + m.cpu.bare + m.cpu.host;
 }
 
@@ -119,7 +119,7 @@ export function scalingEfficiency(
 }
 
 /** NGINX's CPU per request (µs) in one measurement. */
-export function nginxUsPerRequest(m: Measurement): number {
+function nginxUsPerRequest(m: Measurement): number {
   return m.requestsPerSecond > 0 ? (m.cpu.nginx * 1e6) / m.requestsPerSecond : 0;
 }
 

@@ -62,8 +62,9 @@ describe('npm run bench, in miniature', () => {
     const proxied = result.measurements.find((m) => m.scenario === 'nginx-1')!;
     expect(direct.cpu.replicas[0]).toBeGreaterThan(0);
     expect(direct.cpu.loadgen).toBeGreaterThan(0);
-    expect(direct.cpu.nginx).toBeLessThan(proxied.cpu.nginx);
-    expect(proxied.cpu.nginx).toBeGreaterThan(0);
+    // NGINX cannot proxy a request in under 1 µs of CPU. (Not compared with the direct run's NGINX CPU: Docker
+    // runs NGINX's healthcheck, a curl, in its cgroup every 5 s, which can fall into a 1 s window.)
+    expect(proxied.cpu.nginx * proxied.wrk.durationUs).toBeGreaterThan(proxied.wrk.requests * 1);
   });
 
   it('sees NGINX reuse its upstream connections (keep-alive): far fewer connects than requests', () => {

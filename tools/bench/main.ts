@@ -1,9 +1,10 @@
 /**
  * `npm run bench`: the stack's benchmark (docs/benchmarks.md says what and how). Settings come from the
  * environment so a quick look and the full run are the same code:
- *   BENCH_ROUNDS (3)  BENCH_DURATION_S (5)  BENCH_WARMUP_S (1)  BENCH_CONNECTIONS (50,200,1000)
- *   BENCH_SCENARIOS (all; e.g. direct,nginx-1)  BENCH_SETTLE_S (10)  BENCH_OUTPUT (docs/benchmarks.md; "-" for none)
- *   BENCH_PROJECT (rrbench): the compose projects' name prefix, so two runs on one engine do not collide
+ *   BENCH_ROUNDS (3)  BENCH_DURATION_S (5)  BENCH_WARMUP_S (1)  BENCH_CONNECTIONS (50,1000: the uncapped set)
+ *   BENCH_SCENARIOS (all; ids or sets, e.g. direct,nginx-1 or per-core,nginx-cost)  BENCH_SETTLE_S (10)
+ *   BENCH_REPLICA_CPUS (0.25: q, the per-core quota)  BENCH_PROJECT (rrbench: the compose projects' prefix)
+ *   BENCH_OUTPUT (docs/benchmarks.md; "-" for none)
  *   BENCH_REPORT_ONLY=1: no measuring; rewrites the markdown from the last run's JSON
  *   (after a change to the report's wording).
  */
@@ -11,7 +12,16 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describeMachine, type Machine } from './machine';
-import { cpuReading, machineText, resultsTable, settingsText, targetsTable } from './report';
+import {
+  contentionTable,
+  costTable,
+  cpuReading,
+  machineText,
+  resultsTable,
+  scalingTable,
+  settingsText,
+  targetsTable,
+} from './report';
 import { runBenchmark, type BenchResult, type BenchSettings } from './runner';
 import { levelsFor, selectScenarios, type Scenario } from './scenarios';
 import { buildImages, downBenchStacks, upBenchStacks } from './stacks';
@@ -28,7 +38,7 @@ function positive(name: string, fallback: number): number {
 }
 
 export function settingsFromEnv(): BenchSettings {
-  const connections = (process.env.BENCH_CONNECTIONS ?? '50,200,1000').split(',').map(Number);
+  const connections = (process.env.BENCH_CONNECTIONS ?? '50,1000').split(',').map(Number);
   if (connections.some((c) => !Number.isInteger(c) || c < 1))
     throw new Error(`BENCH_CONNECTIONS must be whole numbers, got "${process.env.BENCH_CONNECTIONS}"`);
   return {
@@ -39,6 +49,8 @@ export function settingsFromEnv(): BenchSettings {
     timeoutS: 2,
     threads: Math.max(1, os.cpus().length),
     settleS: positive('BENCH_SETTLE_S', 10),
+    replicaCpus: positive('BENCH_REPLICA_CPUS', 0.25),
+    machineCores: os.cpus().length,
   };
 }
 
@@ -60,6 +72,25 @@ export function generatedSection(result: BenchResult, machine: Machine): string 
     '### Targets',
     '',
     targetsTable(checkTargets(result, rows)),
+    '',
+    '### Per core: NGINX → N replicas at q each',
+    '',
+    'Efficiency = req/s through NGINX ÷ (N × req/s of one replica at q, direct), round by round. "periods throttled":',
+    'share of the replicas\' 100 ms CFS periods in which a replica used up its quota and waited. "all CPU": wrk, NGINX,',
+    'replicas and the host processes together.',
+    '',
+    scalingTable(result, rows),
+    '',
+    '### NGINX cost attribution',
+    '',
+    "NGINX's CPU per request on the user-facing server (8080) and on bench ports that each leave one piece out",
+    '(tools/bench/nginx/bench.conf); "the piece costs" is 8080 minus that port, round by round.',
+    '',
+    costTable(result, rows),
+    '',
+    '### Contention on 2 shared cores (replicas uncapped, informational)',
+    '',
+    contentionTable(result),
     '',
     '### Results',
     '',
@@ -101,7 +132,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   await buildImages(['server', 'loadgen']);
   say(`images ready (${((Date.now() - started) / 1000).toFixed(0)} s); starting the bench stacks`);
-  const stacks = await upBenchStacks(process.env.BENCH_PROJECT ?? 'rrbench', scenarios);
+  const stacks = await upBenchStacks(process.env.BENCH_PROJECT || 'rrbench', scenarios);
   try {
     const machine = await describeMachine([...stacks.values()][0]);
     say(`stacks up (${((Date.now() - started) / 1000).toFixed(0)} s); measuring`);

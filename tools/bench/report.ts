@@ -2,7 +2,7 @@
 import type { Machine } from './machine';
 import type { BenchResult } from './runner';
 import type { Spread } from './stats';
-import type { Row, TargetCheck } from './summary';
+import { CONTENTION_RATIOS, pieceCost, ratiosOf, scalingEfficiency, type Row, type TargetCheck } from './summary';
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const ms = (n: number) => (n < 10 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : n.toFixed(0));
@@ -102,6 +102,78 @@ export function cpuReading(rows: Row[]): string {
   );
 }
 
+const ratioText = (s: Spread) => `${s.median.toFixed(2)} (${s.min.toFixed(2)}–${s.max.toFixed(2)})`;
+
+/** Per-core scaling: one replica at q direct, then NGINX → N at q, with the efficiency and the machine's load. */
+export function scalingTable(result: BenchResult, rows: Row[]): string {
+  const cores = result.settings.machineCores;
+  const lines = rows
+    .filter((r) => r.scenario.set === 'per-core')
+    .map((r) => {
+      const n = r.scenario.proxied ? r.scenario.replicas : 0;
+      const efficiency = n > 0 ? scalingEfficiency(result.measurements, n, r.scenario.id) : undefined;
+      const rps = r.requestsPerSecond.median;
+      const replicaUs = rps > 0 ? (r.cpu.app * 1e6) / rps : 0;
+      return [
+        r.scenario.label,
+        String(r.connections),
+        withRange(r.requestsPerSecond, int),
+        efficiency ? ratioText(efficiency) : '1 (the reference)',
+        `${r.cpu.replicas.map(coresText).join(' + ')}`,
+        replicaUs.toFixed(0),
+        `${(100 * r.throttledShare).toFixed(0)} %`,
+        `${coresText(r.totalCores)} (${((100 * r.totalCores) / cores).toFixed(0)} %)`,
+      ];
+    });
+  return table(
+    [
+      'scenario',
+      'conns',
+      'req/s median (range)',
+      'efficiency',
+      'cores per replica',
+      'replica µs/req',
+      'periods throttled',
+      'all CPU, cores (of machine)',
+    ],
+    lines,
+  );
+}
+
+/** NGINX cost attribution: NGINX's µs per request on each bench port, and what the missing piece costs. */
+export function costTable(result: BenchResult, rows: Row[]): string {
+  const nginxUs = (r: Row) => (r.requestsPerSecond.median > 0 ? (r.cpu.nginx * 1e6) / r.requestsPerSecond.median : 0);
+  const lines = rows
+    .filter((r) => r.scenario.set === 'nginx-cost')
+    .map((r) => {
+      const removed = r.scenario.piece ? pieceCost(result.measurements, r.scenario.id) : undefined;
+      return [
+        r.scenario.label,
+        String(r.connections),
+        int(r.requestsPerSecond.median),
+        nginxUs(r).toFixed(1),
+        removed ? `${removed.median.toFixed(1)} (${removed.min.toFixed(1)}–${removed.max.toFixed(1)})` : '–',
+        r.scenario.piece?.product ?? '–',
+      ];
+    });
+  return table(
+    ['NGINX port', 'conns', 'req/s', 'nginx µs/req', 'µs/req the piece costs, per round', 'in the product'],
+    lines,
+  );
+}
+
+/** The uncapped ratios, informational: on 2 cores they measure the contention for the cores. */
+export function contentionTable(result: BenchResult): string {
+  const lines = CONTENTION_RATIOS.flatMap((t) =>
+    ratiosOf(result, t.numerator, t.denominator).map(({ connections, ratio }) => [
+      t.target,
+      String(connections),
+      `${ratio.median.toFixed(2)}x (${ratio.min.toFixed(2)}–${ratio.max.toFixed(2)})`,
+    ]),
+  );
+  return table(['ratio (informational)', 'conns', 'measured'], lines);
+}
+
 export function machineText(machine: Machine): string {
   return [
     `- ${machine.cores} cores, ${machine.cpuModel}, ${machine.memoryGiB} GiB; kernel ${machine.kernel}`,
@@ -114,6 +186,7 @@ export function settingsText(result: BenchResult): string {
   const s = result.settings;
   return (
     `${s.rounds} rounds; every (scenario, concurrency) once per round, order rotated between rounds; ` +
-    `${s.warmupS} s warm-up then ${s.durationS} s measured; wrk ${s.threads} threads, --timeout ${s.timeoutS}s; GET /.`
+    `${s.warmupS} s warm-up then ${s.durationS} s measured; wrk ${s.threads} threads, --timeout ${s.timeoutS}s; GET /; ` +
+    `per-core scenarios: q = ${s.replicaCpus} CPU per replica.`
   );
 }

@@ -15,18 +15,27 @@ export interface TcpCounters {
   listenOverflows: number;
 }
 
+/** CFS bandwidth control: periods (100 ms by default) in which the cgroup used up its quota and had to wait. */
+export interface Throttling {
+  periods: number;
+  throttledPeriods: number;
+  throttledNs: number;
+}
+
 export interface ResourceSample {
   cpuNs: number;
   tcp: TcpCounters;
+  throttling: Throttling;
 }
 
-function cgroupPaths(pid: number): { v1Cpu?: string; v1Memory?: string; v2?: string } {
-  const paths: { v1Cpu?: string; v1Memory?: string; v2?: string } = {};
+function cgroupPaths(pid: number): { v1Cpu?: string; v1CpuStat?: string; v1Memory?: string; v2?: string } {
+  const paths: { v1Cpu?: string; v1CpuStat?: string; v1Memory?: string; v2?: string } = {};
   for (const line of readFileSync(`/proc/${pid}/cgroup`, 'utf8').split('\n')) {
     const [hierarchy, controllers, path] = line.split(':');
     if (path === undefined) continue;
     if (hierarchy === '0' && controllers === '') paths.v2 = path;
     if (controllers.split(',').includes('cpuacct')) paths.v1Cpu = path;
+    if (controllers.split(',').includes('cpu')) paths.v1CpuStat = `/sys/fs/cgroup/${controllers}${path}/cpu.stat`;
     if (controllers.split(',').includes('memory')) paths.v1Memory = path;
   }
   return paths;
@@ -55,6 +64,7 @@ function protocolCounters(text: string, prefix: string): Map<string, number> {
 
 export class ContainerProbe {
   private readonly cpuFile: string;
+  private readonly cpuStatFile: string | undefined;
   private readonly memoryStatFile: string;
   private readonly rssKey: string;
 
@@ -67,10 +77,12 @@ export class ContainerProbe {
       this.cpuFile = `/sys/fs/cgroup/cpuacct${paths.v1Cpu}/cpuacct.usage`;
       this.memoryStatFile = `/sys/fs/cgroup/memory${paths.v1Memory}/memory.stat`;
       this.rssKey = 'total_rss';
+      this.cpuStatFile = paths.v1CpuStat;
     } else if (paths.v2 !== undefined) {
       this.cpuFile = `/sys/fs/cgroup${paths.v2}/cpu.stat`;
       this.memoryStatFile = `/sys/fs/cgroup${paths.v2}/memory.stat`;
       this.rssKey = 'anon';
+      this.cpuStatFile = this.cpuFile;
     } else {
       throw new Error(`no cpu/memory cgroup found for container ${name} (pid ${pid})`);
     }
@@ -104,25 +116,47 @@ export class ContainerProbe {
     };
   }
 
+  /** v1: throttled_time in ns; v2: throttled_usec. All zero where the cpu controller is not visible. */
+  throttling(): Throttling {
+    if (this.cpuStatFile === undefined) return { periods: 0, throttledPeriods: 0, throttledNs: 0 };
+    const stat = keyValues(readFileSync(this.cpuStatFile, 'utf8'));
+    return {
+      periods: stat.get('nr_periods') ?? 0,
+      throttledPeriods: stat.get('nr_throttled') ?? 0,
+      throttledNs: stat.get('throttled_time') ?? (stat.get('throttled_usec') ?? 0) * 1_000,
+    };
+  }
+
   sample(): ResourceSample {
-    return { cpuNs: this.cpuNs(), tcp: this.tcp() };
+    return { cpuNs: this.cpuNs(), tcp: this.tcp(), throttling: this.throttling() };
   }
 }
 
-/** CPU time of host processes by command name (dockerd, which carries every container's log lines; docker-proxy). */
-export function hostProcessCpuNs(commands: readonly string[], procDir = '/proc'): number {
+/** CPU time (ns) of host processes by command name, per pid (dockerd, containerd-shim, docker-proxy). */
+export function hostProcessCpuNs(commands: readonly string[], procDir = '/proc'): Map<number, number> {
   const ticksPerSecond = 100; // USER_HZ: 100 on every Linux ABI Docker runs on.
-  let ticks = 0;
+  const byPid = new Map<number, number>();
   for (const entry of readdirSync(procDir).filter((name) => /^\d+$/.test(name))) {
     try {
       const stat = readFileSync(`${procDir}/${entry}/stat`, 'utf8');
       const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       if (!commands.includes(command)) continue;
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of proc(5))
+      // utime, stime (fields 14 and 15 of proc(5))
+      byPid.set(Number(entry), ((Number(fields[11]) + Number(fields[12])) / ticksPerSecond) * 1e9);
     } catch {
       // The process ended between the listing and the read.
     }
   }
-  return (ticks / ticksPerSecond) * 1e9;
+  return byPid;
+}
+
+/**
+ * CPU the host processes used between two readings: per pid, so that one ending in between (a container of
+ * another project stopping takes its containerd-shim along) does not subtract its whole life from the sum.
+ */
+export function hostCpuBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let ns = 0;
+  for (const [pid, total] of after) ns += total - (before.get(pid) ?? 0);
+  return ns;
 }

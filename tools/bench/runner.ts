@@ -5,9 +5,9 @@
  */
 import { docker } from '../../harness/docker';
 import { sleep } from '../../harness/http';
-import { hostProcessCpuNs, type ContainerProbe, type ResourceSample } from './resources';
+import { hostCpuBetween, hostProcessCpuNs, type ContainerProbe, type ResourceSample } from './resources';
 import { levelsFor, type Scenario, type ScenarioId } from './scenarios';
-import type { BenchStack } from './stacks';
+import { setReplicaCpus, type BenchStack } from './stacks';
 import { cores } from './stats';
 import { parseWrk, requestsPerSecond, wrkCommand, type WrkResult } from './wrk';
 import { h2loadCommand, parseH2load } from './h2load';
@@ -22,6 +22,10 @@ export interface BenchSettings {
   threads: number;
   /** Idle time before the replicas' memory is read again after the memory run. */
   settleS: number;
+  /** q: the CPU quota of every replica in the per-core scenarios, in CPUs. */
+  replicaCpus: number;
+  /** The machine's cores, the budget every per-core run must stay well inside. */
+  machineCores: number;
 }
 
 /** Cores used during the measured run, by role. */
@@ -45,6 +49,8 @@ export interface Measurement {
   upstreamConnectsPer1k: number;
   /** SYNs dropped on a full listen queue, in NGINX's and the replicas' namespaces. */
   listenOverflows: { nginx: number; replicas: number };
+  /** Per replica: CFS periods during the run, those in which it used up its quota, and the time it then waited. */
+  throttling: Array<{ periods: number; throttledPeriods: number; throttledMs: number }>;
 }
 
 interface MemoryReading {
@@ -79,7 +85,7 @@ export function planRound(scenarios: readonly Scenario[], connections: readonly 
 
 interface Snapshot {
   at: Map<ContainerProbe, ResourceSample>;
-  hostNs: number;
+  hostNs: Map<number, number>;
 }
 
 // dockerd stores every container's log lines; containerd-shim (containerd-shim-runc-v2: the kernel keeps 15
@@ -109,8 +115,16 @@ function usage(stack: BenchStack, scenario: Scenario, before: Snapshot, after: S
       nginx: cpu(nginx),
       replicas: servers.map(cpu),
       bare: cpu(bare),
-      host: cores(after.hostNs - before.hostNs, wallUs),
+      host: cores(hostCpuBetween(before.hostNs, after.hostNs), wallUs),
     },
+    throttling: servers.map((probe) => {
+      const [a, b] = [before.at.get(probe)!.throttling, after.at.get(probe)!.throttling];
+      return {
+        periods: b.periods - a.periods,
+        throttledPeriods: b.throttledPeriods - a.throttledPeriods,
+        throttledMs: (b.throttledNs - a.throttledNs) / 1e6,
+      };
+    }),
     nginxConnects: tcp(nginx).activeOpens,
     listenOverflows: {
       nginx: tcp(nginx).listenOverflows,
@@ -151,11 +165,12 @@ async function measure(
   round: number,
   settings: BenchSettings,
 ): Promise<Measurement> {
+  await setReplicaCpus(stack, scenario.quota ? settings.replicaCpus : undefined);
   if (settings.warmupS > 0) await wrk(stack, scenario, settings, connections, settings.warmupS);
   const before = snapshot(stack);
   const result = await wrk(stack, scenario, settings, connections, settings.durationS);
   const after = snapshot(stack);
-  const { cpu, nginxConnects, listenOverflows } = usage(stack, scenario, before, after, result.durationUs);
+  const { cpu, nginxConnects, listenOverflows, throttling } = usage(stack, scenario, before, after, result.durationUs);
   return {
     scenario: scenario.id,
     connections,
@@ -165,6 +180,7 @@ async function measure(
     cpu,
     upstreamConnectsPer1k: result.requests > 0 ? (nginxConnects * 1_000) / result.requests : 0,
     listenOverflows,
+    throttling,
   };
 }
 
@@ -184,6 +200,7 @@ async function memoryAroundLoad(
 ) {
   const servers = stack.probes.servers;
   const connections = Math.max(...settings.connections);
+  await setReplicaCpus(stack, undefined);
   await sleep(settings.settleS * 1_000);
   const idle = rssOf(servers);
   await wrk(stack, scenario, settings, connections, settings.durationS);
@@ -211,7 +228,8 @@ export async function runBenchmark(
   settings: BenchSettings,
   progress: Progress = () => undefined,
 ): Promise<BenchResult> {
-  const memoryScenario = scenarios.find((s) => s.id === 'nginx-3') ?? scenarios.find((s) => s.proxied);
+  const memoryScenario =
+    scenarios.find((s) => s.id === 'nginx-3') ?? scenarios.find((s) => s.proxied && s.set === 'machine');
   const memoryStack = memoryScenario && stacks.get(memoryScenario.replicas);
   const cold = rssOf(memoryStack?.probes.servers ?? []);
 
@@ -221,7 +239,7 @@ export async function runBenchmark(
       const m = await measure(stacks.get(scenario.replicas)!, scenario, connections, round, settings);
       measurements.push(m);
       progress(
-        `round ${round}/${settings.rounds}  ${scenario.id.padEnd(22)} c=${String(connections).padStart(4)}  ` +
+        `round ${round}/${settings.rounds}  ${scenario.id.padEnd(20)} c=${String(connections).padStart(4)}  ` +
           `${Math.round(m.requestsPerSecond).toLocaleString('en-US').padStart(7)} req/s  p99 ${(m.wrk.p99Us / 1000).toFixed(1)} ms`,
       );
     }

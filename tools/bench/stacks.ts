@@ -16,6 +16,10 @@ const BENCH_AIRGAP_FILE = 'tools/bench/docker-compose.bench.airgap.yml';
 export interface BenchStack {
   replicas: number;
   compose: ComposeStack;
+  /** The replicas' CPU limit now, in CPUs: compose's at start, BENCH_REPLICA_CPUS during per-core scenarios. */
+  replicaCpus: number;
+  /** compose's own limit (deploy.resources.limits.cpus), restored for the scenarios without a quota. */
+  composeCpus: number;
   /** Container names, for `docker exec` into the load generators. */
   loadgen: string;
   loadgenHost?: string;
@@ -63,27 +67,63 @@ async function upOne(prefix: string, replicas: number, scenarios: readonly Scena
     ...(mine.some((s) => s.needsBare) ? ['bare'] : []),
     ...(mine.some((s) => s.via === 'host') ? ['loadgen-host'] : []),
   ];
-  const compose = await ComposeStack.up(`bench-${replicas}`, {
-    project: `${prefix}-${replicas}`,
-    replicas,
-    env: { COMPOSE_FILE: benchComposeFiles(), COMPOSE_PROFILES: profiles.join(',') },
-  });
+  const project = `${prefix}-${replicas}`;
+  const up = () =>
+    ComposeStack.up(`bench-${replicas}`, {
+      project,
+      replicas,
+      env: { COMPOSE_FILE: benchComposeFiles(), COMPOSE_PROFILES: profiles.join(',') },
+    });
+  // Once more on failure: on a busy machine a replica's healthcheck (a `node` process, 3 s timeout) can miss
+  // while the stacks start, and `up --wait` gives up at the first unhealthy report.
+  const compose = await up()
+    .catch(up)
+    .catch(async (err: unknown) => {
+      // A stack that never became healthy (a replica's healthcheck timing out on a busy machine) is not left running.
+      await docker(
+        ['compose', '--project-directory', repoRoot, '--project-name', project, 'down', '--volumes', '--timeout', '5'],
+        { env: { ...composeEnv(), COMPOSE_PROFILES: profiles.join(',') } },
+      ).catch(() => undefined);
+      throw err;
+    });
   const loadgen = await firstContainer(compose, 'loadgen');
   const loadgenHost = profiles.includes('loadgen-host') ? await firstContainer(compose, 'loadgen-host') : undefined;
   const bare = profiles.includes('bare') ? await firstContainer(compose, 'bare-express') : undefined;
+  const servers = await compose.containers('server');
+  const composeCpus = await replicaCpuLimit(servers[0]);
   return {
     replicas,
     compose,
+    replicaCpus: composeCpus,
+    composeCpus,
     loadgen,
     loadgenHost,
     probes: {
       loadgen: await ContainerProbe.of(loadgen),
       loadgenHost: loadgenHost === undefined ? undefined : await ContainerProbe.of(loadgenHost),
       nginx: await ContainerProbe.of(await firstContainer(compose, 'nginx')),
-      servers: await Promise.all((await compose.containers('server')).map((id) => ContainerProbe.of(id))),
+      servers: await Promise.all(servers.map((id) => ContainerProbe.of(id))),
       bare: bare === undefined ? undefined : await ContainerProbe.of(bare),
     },
   };
+}
+
+/** A container's CPU limit in CPUs (HostConfig.NanoCpus); 0 when it has none. */
+async function replicaCpuLimit(container: string): Promise<number> {
+  const { stdout } = await docker(['inspect', '--format', '{{.HostConfig.NanoCpus}}', container]);
+  return Number(stdout.trim()) / 1e9;
+}
+
+/**
+ * Caps every replica of the stack at `cpus` (CFS quota per 100 ms period), or gives back compose's limit: the
+ * same stacks serve the per-core scenarios and the uncapped ones, without a second set of replicas idling.
+ */
+export async function setReplicaCpus(stack: BenchStack, cpus: number | undefined): Promise<void> {
+  const wanted = cpus ?? stack.composeCpus;
+  if (wanted === stack.replicaCpus) return;
+  const ids = await stack.compose.containers('server');
+  await docker(['update', '--cpus', String(wanted), ...ids]);
+  stack.replicaCpus = wanted;
 }
 
 /** One stack per replica count the scenarios need, brought up one after another (parallel `up`s fight over 2 cores). */

@@ -20,6 +20,10 @@ export interface Row {
   cpu: { loadgen: number; nginx: number; app: number; host: number; replicas: number[] };
   upstreamConnectsPer1k: number;
   listenOverflows: number;
+  /** Median over rounds of every container's and the host processes' CPU together, in cores. */
+  totalCores: number;
+  /** Median over rounds: the share of the replicas' CFS periods in which a replica used up its quota. */
+  throttledShare: number;
 }
 
 export interface TargetCheck {
@@ -61,31 +65,99 @@ export function summarise(result: BenchResult): Row[] {
         },
         upstreamConnectsPer1k: median(ms.map((m) => m.upstreamConnectsPer1k)),
         listenOverflows: sum(ms.map((m) => m.listenOverflows.nginx + m.listenOverflows.replicas)),
+        totalCores: median(ms.map(totalCores)),
+        throttledShare: median(ms.map(throttledShare)),
       });
     }
   }
   return rows;
 }
 
-function roundPairs(measurements: Measurement[], a: ScenarioId, b: ScenarioId, connections: number) {
-  const at = (id: ScenarioId, round: number) =>
-    measurements.find((m) => m.scenario === id && m.connections === connections && m.round === round)
-      ?.requestsPerSecond;
-  const rounds = [...new Set(measurements.map((m) => m.round))];
-  return rounds.map((round) => [at(a, round), at(b, round)] as const);
+/** Everything that ran during the measured seconds, in cores: load generator, NGINX, replicas, host processes. */
+function totalCores(m: Measurement): number {
+  return m.cpu.loadgen + m.cpu.nginx + sum(m.cpu.replicas) + m.cpu.bare + m.cpu.host;
+}
+
+function throttledShare(m: Measurement): number {
+  const periods = sum(m.throttling.map((t) => t.periods));
+  return periods > 0 ? sum(m.throttling.map((t) => t.throttledPeriods)) / periods : 0;
+}
+
+/** One scenario's measurement in one round; `connections` only where a scenario runs at several levels. */
+function at(measurements: Measurement[], id: ScenarioId, round: number, connections?: number) {
+  return measurements.find(
+    (m) => m.scenario === id && m.round === round && (connections === undefined || m.connections === connections),
+  );
+}
+
+const roundsOf = (measurements: Measurement[]) => [...new Set(measurements.map((m) => m.round))];
+
+function roundPairs(measurements: Measurement[], a: ScenarioId, b: ScenarioId, connections?: number) {
+  return roundsOf(measurements).map(
+    (round) =>
+      [
+        at(measurements, a, round, connections)?.requestsPerSecond,
+        at(measurements, b, round, connections)?.requestsPerSecond,
+      ] as const,
+  );
+}
+
+/**
+ * Scaling efficiency of NGINX → N at the per-core quota, round by round: req/s through NGINX divided by N
+ * times what one replica at the same quota serves directly, measured seconds apart in the same round.
+ */
+export function scalingEfficiency(
+  measurements: Measurement[],
+  replicas: number,
+  scenario = `quota-nginx-${replicas}` as ScenarioId,
+): Spread | undefined {
+  return ratioSpread(
+    roundPairs(measurements, scenario, 'quota-direct').map(
+      ([proxied, direct]) => [proxied, direct === undefined ? undefined : replicas * direct] as const,
+    ),
+  );
+}
+
+/** NGINX's CPU per request (µs) in one measurement. */
+function nginxUsPerRequest(m: Measurement): number {
+  return m.requestsPerSecond > 0 ? (m.cpu.nginx * 1e6) / m.requestsPerSecond : 0;
+}
+
+/** Per round: NGINX's µs per request on the whole proxy minus on a port without one piece (what the piece costs). */
+export function pieceCost(measurements: Measurement[], variant: ScenarioId): Spread | undefined {
+  const differences = roundsOf(measurements).flatMap((round) => {
+    const [whole, without] = [at(measurements, 'cost-none', round), at(measurements, variant, round)];
+    return whole && without ? [nginxUsPerRequest(whole) - nginxUsPerRequest(without)] : [];
+  });
+  return differences.length > 0 ? spread(differences) : undefined;
 }
 
 const formatRatio = (s: Spread) => `${s.median.toFixed(2)}x (${s.min.toFixed(2)}–${s.max.toFixed(2)})`;
 
-/** The performance targets (ratios), each at every concurrency where both sides were measured. */
-const RATIO_TARGETS: ReadonlyArray<{
+interface RatioTarget {
   target: string;
   numerator: ScenarioId;
   denominator: ScenarioId;
   atLeast: number;
-}> = [
-  { target: 'NGINX → 1 ≥ 0.95x one replica direct', numerator: 'nginx-1', denominator: 'direct', atLeast: 0.95 },
-  { target: 'NGINX → 3 ≥ 1.25x one replica direct', numerator: 'nginx-3', denominator: 'direct', atLeast: 1.25 },
+}
+
+/**
+ * The uncapped ratios: on a machine with fewer cores than processes they measure the contention for those
+ * cores, not the stack (docs/benchmarks.md), so they are reported, not judged.
+ */
+export const CONTENTION_RATIOS: ReadonlyArray<Omit<RatioTarget, 'atLeast'>> = [
+  { target: 'NGINX → 1 / one replica direct', numerator: 'nginx-1', denominator: 'direct' },
+  { target: 'NGINX → 3 / one replica direct', numerator: 'nginx-3', denominator: 'direct' },
+];
+
+/** The performance targets (ratios), each at every concurrency where both sides were measured. */
+const RATIO_TARGETS: readonly RatioTarget[] = [
+  {
+    target: 'NGINX → 1 at q ≥ 0.95x one replica at q, direct',
+    numerator: 'quota-nginx-1',
+    denominator: 'quota-direct',
+    atLeast: 0.95,
+  },
   {
     target: 'upstream keep-alive ≥ 1.4x without',
     numerator: 'nginx-3',
@@ -104,15 +176,79 @@ export function nearIdle(idleBytes: number, settledBytes: number): boolean {
   return settledBytes - idleBytes <= Math.max(0.25 * idleBytes, 16 * 1024 * 1024);
 }
 
+/** Where both sides ran at the same levels, one ratio per level; else (per-core: N × 16 vs 16) one ratio. */
+export function ratiosOf(result: BenchResult, numerator: ScenarioId, denominator: ScenarioId) {
+  const levels = (id: ScenarioId) =>
+    new Set(result.measurements.filter((m) => m.scenario === id).map((m) => m.connections));
+  const shared = [...levels(numerator)].filter((c) => levels(denominator).has(c)).sort((a, b) => a - b);
+  const pairs = shared.length > 0 ? shared.map((c) => [c, c] as const) : [[undefined, undefined] as const];
+  return pairs.flatMap(([connections]) => {
+    const ratio = ratioSpread(roundPairs(result.measurements, numerator, denominator, connections));
+    const at = connections ?? result.measurements.find((m) => m.scenario === numerator)?.connections ?? 0;
+    return ratio ? [{ connections: at, ratio }] : [];
+  });
+}
+
+/** Scaling efficiency at N = 3 (the compose file's replica count) must reach this. */
+const EFFICIENCY_AT_3 = 0.9;
+/** The per-core runs mean something only while the machine has cores to spare. */
+const MACHINE_SHARE_LIMIT = 0.85;
+/** NGINX's CPU per proxied request against its own `return 200`. */
+const NGINX_COST_LIMIT = 2;
+
+function perCoreChecks(result: BenchResult, rows: Row[]): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const efficiency = scalingEfficiency(result.measurements, 3);
+  const level = rows.find((r) => r.scenario.id === 'quota-nginx-3')?.connections ?? 0;
+  if (efficiency)
+    checks.push({
+      target: `NGINX → 3 at q: scaling efficiency ≥ ${EFFICIENCY_AT_3.toFixed(2)}`,
+      connections: level,
+      measured: formatRatio(efficiency).replace(/x/g, ''),
+      met: efficiency.median >= EFFICIENCY_AT_3,
+    });
+  const cores = result.settings.machineCores;
+  for (const row of rows.filter((r) => r.scenario.set === 'per-core')) {
+    checks.push({
+      target: `${row.scenario.label}: the machine not the limit (all CPU < ${MACHINE_SHARE_LIMIT * 100} % of ${cores} cores)`,
+      connections: row.connections,
+      measured: `${((100 * row.totalCores) / cores).toFixed(0)} %`,
+      met: row.totalCores < MACHINE_SHARE_LIMIT * cores,
+    });
+  }
+  return checks;
+}
+
+function nginxCostCheck(result: BenchResult): TargetCheck[] {
+  const ratio = ratioSpread(
+    roundsOf(result.measurements).map((round) => {
+      const [whole, own] = [
+        at(result.measurements, 'cost-none', round),
+        at(result.measurements, 'nginx-return-200', round),
+      ];
+      return [whole && nginxUsPerRequest(whole), own && nginxUsPerRequest(own)] as const;
+    }),
+  );
+  if (ratio === undefined) return [];
+  const connections = result.measurements.find((m) => m.scenario === 'cost-none')?.connections ?? 0;
+  return [
+    {
+      target: `NGINX CPU per proxied request ≤ ${NGINX_COST_LIMIT}x its own \`return 200\``,
+      connections,
+      measured: formatRatio(ratio),
+      met: ratio.median <= NGINX_COST_LIMIT,
+    },
+  ];
+}
+
 export function checkTargets(result: BenchResult, rows: Row[]): TargetCheck[] {
   const checks: TargetCheck[] = [];
   for (const t of RATIO_TARGETS) {
-    for (const connections of result.settings.connections) {
-      const ratio = ratioSpread(roundPairs(result.measurements, t.numerator, t.denominator, connections));
-      if (ratio)
-        checks.push({ target: t.target, connections, measured: formatRatio(ratio), met: ratio.median >= t.atLeast });
+    for (const { connections, ratio } of ratiosOf(result, t.numerator, t.denominator)) {
+      checks.push({ target: t.target, connections, measured: formatRatio(ratio), met: ratio.median >= t.atLeast });
     }
   }
+  checks.push(...perCoreChecks(result, rows), ...nginxCostCheck(result));
   const top = Math.max(...result.settings.connections);
   for (const row of rows.filter((r) => r.connections === top && THROUGH_THE_STACK.includes(r.scenario.id))) {
     const errors = row.errorStatuses + row.socketErrors;

@@ -227,7 +227,7 @@ export const SCENARIOS: readonly Scenario[] = [
   cost(8100, 'reuseport', 'listen ... reuseport', 'kept: no reuseport (one worker)'),
   cost(8101, 'everything', 'all of the above off', '–'),
   // HTTP and HTTPS side by side (docs/benchmarks.md, HTTPS): NGINX's TLS port 8443 inside the network, beside
-  // `nginx-3`. A new connection per request costs a TCP handshake (plain) or TCP + TLS (https): their difference is TLS's.
+  // `nginx-3`. A new connection per request costs a TCP handshake (plain) or TCP + TLS (https): the difference is TLS.
   {
     id: 'nginx-3-close',
     proxied: true,

@@ -19,9 +19,13 @@ const { pause: pauseButton, reset: resetButton, rateInput, rateLabel } = element
 
 const outcomes = new OutcomeWindow(WINDOW);
 let sent = 0;
+/** When the picture last started anew (Reset, New client), in performance.now() milliseconds. */
+let resetAt = 0;
 const draw = () => render(elements, summarise(outcomes.outcomes, performance.now(), LIVE_OPTIONS), sent);
 
 const poller = new Poller('/api/whoami', TIMEOUT_MS, RATES[DEFAULT_RATE_INDEX], (outcome) => {
+  // The answer to a request sent before the reset belongs to the old picture (after "New client", to the old cookie).
+  if (outcome.at - outcome.latencyMs < resetAt) return;
   sent += 1;
   outcomes.add(outcome);
   draw();
@@ -46,6 +50,7 @@ pauseButton.addEventListener('click', () => {
 });
 
 resetButton.addEventListener('click', () => {
+  resetAt = performance.now();
   outcomes.clear();
   sent = 0;
   draw();

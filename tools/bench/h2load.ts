@@ -3,6 +3,7 @@
  * same shape as wrk's, so the rest of the benchmark compares them row by row. h2load prints totals but no
  * percentiles; its --log-file has one line per request (start, status, microseconds), printed after a marker.
  */
+import { percentile } from '../../server/shared/percentile';
 import type { WrkOptions, WrkResult } from './wrk';
 
 const LOG = '/tmp/h2load.log';
@@ -35,11 +36,6 @@ function match(stdout: string, pattern: RegExp, what: string): RegExpMatchArray 
 
 const UNIT_US: Record<string, number> = { s: 1e6, ms: 1e3, us: 1 };
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
 /** h2load's answer; it fails unless h2load negotiated `protocol` (ALPN's "h2" for HTTP/2 over TLS). */
 export function parseH2load(stdout: string, protocol = 'h2'): WrkResult {
   const [human, log = ''] = stdout.split(`\n${LOG_MARKER}\n`);
@@ -70,9 +66,9 @@ export function parseH2load(stdout: string, protocol = 'h2'): WrkResult {
     writeErrors: 0,
     statusErrors: Number(status[3]) + Number(status[4]),
     timeouts,
-    p50Us: percentile(latencies, 50),
-    p90Us: percentile(latencies, 90),
-    p99Us: percentile(latencies, 99),
+    p50Us: percentile(latencies, 50) ?? 0,
+    p90Us: percentile(latencies, 90) ?? 0,
+    p99Us: percentile(latencies, 99) ?? 0,
     maxUs: latencies.at(-1) ?? 0,
     meanUs: latencies.length === 0 ? 0 : latencies.reduce((a, b) => a + b, 0) / latencies.length,
   };

@@ -1,7 +1,7 @@
 /** The benchmark's output: markdown tables, printed on the terminal and written to docs/benchmarks.md. */
 import type { Machine } from './machine';
 import type { BenchResult } from './runner';
-import type { Spread } from './stats';
+import { spreadText, usPerRequest, type Spread } from './stats';
 import { CONTENTION_RATIOS, pieceCost, ratiosOf, scalingEfficiency, type Row, type TargetCheck } from './summary';
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -66,14 +66,13 @@ export function targetsTable(checks: TargetCheck[]): string {
 
 /** CPU microseconds per request by role: where a request's cost goes, independent of how busy the machine was. */
 export function cpuReading(rows: Row[]): string {
-  const perRequest = (coresUsed: number, rps: number) => (rps > 0 ? (coresUsed * 1e6) / rps : 0);
   const lines = rows.map((r) => {
     const rps = r.requestsPerSecond.median;
     const parts: Array<[string, number]> = [
-      ['wrk', perRequest(r.cpu.loadgen, rps)],
-      ['nginx', perRequest(r.cpu.nginx, rps)],
-      ['app', perRequest(r.cpu.app, rps)],
-      ['dockerd + docker-proxy', perRequest(r.cpu.host, rps)],
+      ['wrk', usPerRequest(r.cpu.loadgen, rps)],
+      ['nginx', usPerRequest(r.cpu.nginx, rps)],
+      ['app', usPerRequest(r.cpu.app, rps)],
+      ['dockerd + docker-proxy', usPerRequest(r.cpu.host, rps)],
     ];
     const total = r.cpu.loadgen + r.cpu.nginx + r.cpu.app + r.cpu.host;
     const largest = parts.reduce((a, b) => (b[1] > a[1] ? b : a));
@@ -102,8 +101,6 @@ export function cpuReading(rows: Row[]): string {
   );
 }
 
-const ratioText = (s: Spread) => `${s.median.toFixed(2)} (${s.min.toFixed(2)}–${s.max.toFixed(2)})`;
-
 /** Per-core scaling: one replica at q direct, then NGINX → N at q, with the efficiency and the machine's load. */
 export function scalingTable(result: BenchResult, rows: Row[]): string {
   const cores = result.settings.machineCores;
@@ -113,12 +110,12 @@ export function scalingTable(result: BenchResult, rows: Row[]): string {
       const n = r.scenario.proxied ? r.scenario.replicas : 0;
       const efficiency = n > 0 ? scalingEfficiency(result.measurements, n, r.scenario.id) : undefined;
       const rps = r.requestsPerSecond.median;
-      const replicaUs = rps > 0 ? (r.cpu.app * 1e6) / rps : 0;
+      const replicaUs = usPerRequest(r.cpu.app, rps);
       return [
         r.scenario.label,
         String(r.connections),
         withRange(r.requestsPerSecond, int),
-        efficiency ? ratioText(efficiency) : '1 (the reference)',
+        efficiency ? spreadText(efficiency) : '1 (the reference)',
         `${r.cpu.replicas.map(coresText).join(' + ')}`,
         replicaUs.toFixed(0),
         `${(100 * r.throttledShare).toFixed(0)} %`,
@@ -142,7 +139,7 @@ export function scalingTable(result: BenchResult, rows: Row[]): string {
 
 /** NGINX cost attribution: NGINX's µs per request on each bench port, and what the missing piece costs. */
 export function costTable(result: BenchResult, rows: Row[]): string {
-  const nginxUs = (r: Row) => (r.requestsPerSecond.median > 0 ? (r.cpu.nginx * 1e6) / r.requestsPerSecond.median : 0);
+  const nginxUs = (r: Row) => usPerRequest(r.cpu.nginx, r.requestsPerSecond.median);
   const lines = rows
     .filter((r) => r.scenario.set === 'nginx-cost')
     .map((r) => {
@@ -168,7 +165,7 @@ export function contentionTable(result: BenchResult): string {
     ratiosOf(result, t.numerator, t.denominator).map(({ connections, ratio }) => [
       t.target,
       String(connections),
-      `${ratio.median.toFixed(2)}x (${ratio.min.toFixed(2)}–${ratio.max.toFixed(2)})`,
+      spreadText(ratio, 'x'),
     ]),
   );
   return table(['ratio (informational)', 'conns', 'measured'], lines);

@@ -35,3 +35,13 @@ export function ratioSpread(
 export function cores(cpuNs: number, wallUs: number): number {
   return wallUs > 0 ? cpuNs / 1_000 / wallUs : 0;
 }
+
+/** CPU time per request, in µs, from the cores used during a run and its requests per second. */
+export function usPerRequest(coresUsed: number, requestsPerSecond: number): number {
+  return requestsPerSecond > 0 ? (coresUsed * 1e6) / requestsPerSecond : 0;
+}
+
+/** "median (min–max)" with two decimals, the unit after the median (e.g. "x" for a ratio). */
+export function spreadText(s: Spread, unit = ''): string {
+  return `${s.median.toFixed(2)}${unit} (${s.min.toFixed(2)}–${s.max.toFixed(2)})`;
+}

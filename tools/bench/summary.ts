@@ -1,7 +1,7 @@
 /** Rounds folded into one row per (scenario, concurrency), and the performance targets checked against them. */
 import type { BenchResult, Measurement } from './runner';
 import type { Scenario, ScenarioId } from './scenarios';
-import { median, ratioSpread, spread, type Spread } from './stats';
+import { median, ratioSpread, spread, spreadText, usPerRequest, type Spread } from './stats';
 
 export interface Row {
   scenario: Scenario;
@@ -120,7 +120,7 @@ export function scalingEfficiency(
 
 /** NGINX's CPU per request (µs) in one measurement. */
 function nginxUsPerRequest(m: Measurement): number {
-  return m.requestsPerSecond > 0 ? (m.cpu.nginx * 1e6) / m.requestsPerSecond : 0;
+  return usPerRequest(m.cpu.nginx, m.requestsPerSecond);
 }
 
 /** Per round: NGINX's µs per request on the whole proxy minus on a port without one piece (what the piece costs). */
@@ -132,7 +132,7 @@ export function pieceCost(measurements: Measurement[], variant: ScenarioId): Spr
   return differences.length > 0 ? spread(differences) : undefined;
 }
 
-const formatRatio = (s: Spread) => `${s.median.toFixed(2)}x (${s.min.toFixed(2)}–${s.max.toFixed(2)})`;
+const formatRatio = (s: Spread) => spreadText(s, 'x');
 
 interface RatioTarget {
   target: string;
@@ -204,7 +204,7 @@ function perCoreChecks(result: BenchResult, rows: Row[]): TargetCheck[] {
     checks.push({
       target: `NGINX → 3 at q: scaling efficiency ≥ ${EFFICIENCY_AT_3.toFixed(2)}`,
       connections: level,
-      measured: formatRatio(efficiency).replace(/x/g, ''),
+      measured: spreadText(efficiency),
       met: efficiency.median >= EFFICIENCY_AT_3,
     });
   const cores = result.settings.machineCores;

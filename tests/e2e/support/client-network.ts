@@ -25,9 +25,7 @@ export class ClientNetwork {
     const name = `${stack.project}-clients`;
     await docker(['network', 'rm', name]).catch(() => undefined);
     await docker(['network', 'create', name]);
-    const [{ IPAM }] = JSON.parse((await docker(['network', 'inspect', name])).stdout) as {
-      IPAM: { Config: { Subnet: string }[] };
-    }[];
+    const { IPAM } = await inspect<{ IPAM: { Config: { Subnet: string }[] } }>(name);
     const subnet = IPAM.Config[0].Subnet;
     const [address, prefix] = subnet.split('/');
     if (2 ** (24 - Number(prefix)) <= spanned24s) throw new Error(`${name}: subnet ${subnet} too small`);

@@ -6,7 +6,7 @@ import { docker } from '../../harness/docker';
 import { sleep } from '../../harness/http';
 import { repoRoot } from '../../harness/repo';
 import { ComposeStack } from '../../harness/stack';
-import { concurrently, scaleTo, tally, whoami } from './support/balancing';
+import { concurrently, echo, scaleTo, tally, whoami } from './support/balancing';
 import { ClientNetwork } from './support/client-network';
 
 /** Measured shares are logged, so a run shows the figures docs/balancing.md quotes. */
@@ -150,12 +150,13 @@ describeMethod('sticky', (stack) => {
     expect(shares[2]).toBeLessThanOrEqual(120);
   });
 
-  // `stop` drains the replica (it answers for 6 s, then refuses); `kill` drops its address at once. A GET with the
-  // old cookie then waits out the 2 s connect timeout on the vanished address; NGINX's DNS refresh (every 5 s) often
-  // lands in that wait, which made NGINX answer 502 before @replicas_again (docs/balancing.md). Four such GETs,
-  // 0.5 s apart, wait from 0 to 3.5 s after the stop: most refreshes land in one of them.
+  // `stop` drains the replica (it answers for 6 s, then refuses); `kill` drops its address at once. A request with
+  // the old cookie then waits out the 2 s connect timeout on the vanished address; NGINX's DNS refresh (every 5 s)
+  // often lands in that wait, which made NGINX answer 502 before @replicas_again (docs/balancing.md). Four GETs and
+  // four POSTs, 0.25 s apart, wait from 0 to 3.75 s after the stop: most refreshes land in one of them. A POST there
+  // reached no replica, so it is sent again too.
   it.each(['stop', 'kill'])(
-    'moves a client whose replica gets `docker %s` to another one and pins it there, with no failed GET',
+    'moves a client whose replica gets `docker %s` to another one and pins it there, with no failed GET or POST',
     async (how) => {
       const { hostname, cookie } = await newClient();
       const ids = await stack().containers('server');
@@ -163,9 +164,9 @@ describeMethod('sticky', (stack) => {
       const id = ids[hostnames.indexOf(hostname)];
       await docker(how === 'stop' ? ['stop', '--timeout', '10', id] : ['kill', id]);
       const stale = await Promise.all(
-        [0, 500, 1_000, 1_500].map(async (ms) => {
+        [0, 250, 500, 750, 1_000, 1_250, 1_500, 1_750].map(async (ms, i) => {
           await sleep(ms);
-          return whoami(stack(), { headers: { cookie } });
+          return i % 2 === 0 ? whoami(stack(), { headers: { cookie } }) : echo(stack(), { cookie });
         }),
       );
       const moved = stale[0].hostname;
@@ -177,7 +178,9 @@ describeMethod('sticky', (stack) => {
         pinned = answer.stickyCookie ?? pinned;
       }
       const failed = [...stale, ...then].filter((a) => a.status !== 200);
-      console.log(`sticky: ${how}: ${failed.length} of 20 GETs failed (${failed.map((a) => a.status).join(', ')})`);
+      console.log(
+        `sticky: ${how}: ${failed.length} of ${stale.length + then.length} requests failed (${failed.map((a) => a.status).join(', ')})`,
+      );
       expect(failed).toEqual([]);
       expect(stale.map((a) => a.hostname)).not.toContain(hostname);
       expect(pinned).not.toBe(cookie);

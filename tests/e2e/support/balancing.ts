@@ -1,11 +1,13 @@
 import type { ComposeStack } from '../../../harness/stack';
 
-/** One GET of /api/whoami through NGINX: who answered, and the sticky cookie NGINX set last, if any. */
-export async function whoami(
-  stack: ComposeStack,
-  { query = '', headers = {} }: { query?: string; headers?: Record<string, string> } = {},
-): Promise<{ status: number; hostname: string; stickyCookie: string | undefined }> {
-  const res = await fetch(stack.url(`/api/whoami${query}`), { headers, signal: AbortSignal.timeout(10_000) });
+/** Who answered a request through NGINX, and the sticky cookie NGINX set last, if any. */
+export interface Answer {
+  status: number;
+  hostname: string;
+  stickyCookie: string | undefined;
+}
+
+async function answerOf(res: Response): Promise<Answer> {
   const body = (await res.json()) as { hostname?: string };
   // The last one: an answer NGINX had to start again (nginx/snippets/routes.conf) carries the stale cookie, then
   // the new one, and a browser keeps the last.
@@ -15,6 +17,25 @@ export async function whoami(
     .filter((pair) => pair.startsWith('srv_id='))
     .at(-1);
   return { status: res.status, hostname: body.hostname ?? '', stickyCookie };
+}
+
+/** One GET of /api/whoami through NGINX. */
+export async function whoami(
+  stack: ComposeStack,
+  { query = '', headers = {} }: { query?: string; headers?: Record<string, string> } = {},
+): Promise<Answer> {
+  return answerOf(await fetch(stack.url(`/api/whoami${query}`), { headers, signal: AbortSignal.timeout(10_000) }));
+}
+
+/** One POST of /api/echo through NGINX: a request NGINX may send twice only if no replica received it. */
+export async function echo(stack: ComposeStack, headers: Record<string, string> = {}): Promise<Answer> {
+  const res = await fetch(stack.url('/api/echo'), {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: JSON.stringify({ from: 'balancing.test.ts' }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  return answerOf(res);
 }
 
 /** Requests per hostname. */

@@ -7,8 +7,8 @@ import { logRequest } from './request-log';
 /**
  * Logs and counts every request once its response is over. The hot path's whole cost: one clock
  * read and one listener per request, shared by the log line and the metrics. (pino-http, which
- * builds a child logger and sets seven properties per request, cost ~30 µs of CPU per request
- * here even with logging off: docs/observability.md.)
+ * builds a child logger and sets seven properties per request, was dropped for what that costs,
+ * even with logging off: docs/observability.md.)
  * Must run after requestId, whose id the log line carries.
  */
 export function observeRequests(logger: Logger, metrics: HttpMetrics): RequestHandler {

@@ -1,7 +1,8 @@
 /**
  * The stack end to end, on a real Docker engine: the compose file, nginx.conf and image a user runs.
  */
-import { inspect } from '../../harness/docker';
+import { execFile } from 'node:child_process';
+import { docker, inspect } from '../../harness/docker';
 import { eventually, sleep } from '../../harness/http';
 import { runLoad } from './support/load';
 import { ComposeStack } from '../../harness/stack';
@@ -107,6 +108,52 @@ describe('the edge', () => {
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('x-frame-options')).toBe('DENY');
     expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+  });
+});
+
+/** Runs the image's own HEALTHCHECK command in a replica, aimed at `port`: its exit code (-1 if killed after 30 s). */
+async function healthcheckExitCode(id: string, port: number): Promise<number> {
+  const { stdout } = await docker(['inspect', '--format', '{{json .Config.Healthcheck.Test}}', id]);
+  const [kind, ...command] = JSON.parse(stdout) as string[];
+  if (kind !== 'CMD') throw new Error(`expected an exec-form HEALTHCHECK, got ${stdout}`);
+  return new Promise((resolve) => {
+    execFile(
+      'docker',
+      ['exec', '-e', `PORT=${port}`, id, ...command],
+      { timeout: 30_000, killSignal: 'SIGKILL' },
+      (error) => resolve(error === null ? 0 : typeof error.code === 'number' ? error.code : -1),
+    );
+  });
+}
+
+describe("the replica's healthcheck", () => {
+  it('passes on a ready replica, and fails on a 503 (draining), a refused port and a port that never answers', async () => {
+    const [id] = await stack.containers('server');
+    // Stand-ins on spare ports inside the replica, gone after 60 s: one answers 503, one accepts and stays silent.
+    const standIns = {
+      3997: "require('node:http').createServer((req, res) => { res.statusCode = 503; res.end(); }).listen(3997)",
+      3998: "require('node:net').createServer(() => {}).listen(3998)",
+    };
+    for (const [port, script] of Object.entries(standIns)) {
+      await docker(['exec', '--detach', id, 'node', '-e', `${script}; setTimeout(() => process.exit(0), 60_000)`]);
+      await eventually(
+        async () =>
+          (await docker([
+            'exec',
+            id,
+            'node',
+            '-e',
+            `require('node:net').connect(${port}).on('connect', () => process.exit(0))`,
+          ])) && true,
+        20_000,
+        `stand-in on port ${port} listening`,
+      );
+    }
+
+    expect(await healthcheckExitCode(id, 3000)).toBe(0);
+    expect(await healthcheckExitCode(id, 3997)).toBe(1);
+    expect(await healthcheckExitCode(id, 3999)).toBe(1);
+    expect(await healthcheckExitCode(id, 3998)).toBe(1);
   });
 });
 

@@ -57,8 +57,14 @@ export class ComposeStack {
     const stack = new ComposeStack(options.project ?? `rrtest-${name}`, port, httpsPort, env);
     await stack.removeLeftovers();
     const replicas = options.replicas ?? 3;
-    await stack.compose(['up', '--detach', '--no-build', '--wait', '--scale', `server=${replicas}`], 180_000);
-    if (options.waitForRotation !== false) await stack.waitForReplicas(replicas);
+    try {
+      await stack.compose(['up', '--detach', '--no-build', '--wait', '--scale', `server=${replicas}`], 180_000);
+      if (options.waitForRotation !== false) await stack.waitForReplicas(replicas);
+    } catch (err) {
+      // A stack that never came up is not left running: no caller gets it to call down() on.
+      await stack.down().catch(() => undefined);
+      throw err;
+    }
     return stack;
   }
 

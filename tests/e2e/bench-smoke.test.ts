@@ -10,7 +10,7 @@ import { runBenchmark, type BenchResult } from '../../tools/bench/runner';
 import { selectScenarios } from '../../tools/bench/scenarios';
 import { buildImages, downBenchStacks, upBenchStacks, type BenchStack } from '../../tools/bench/stacks';
 import { scalingEfficiency, summarise } from '../../tools/bench/summary';
-import { docker } from '../../harness/docker';
+import { inspect } from '../../harness/docker';
 import { failures } from '../../tools/bench/wrk';
 
 const scenarios = selectScenarios(['direct', 'nginx-1', 'quota-direct', 'quota-nginx-1', 'quota-nginx-2']);
@@ -77,7 +77,7 @@ describe('npm run bench, in miniature', () => {
     const nanoCpus = async (replicas: number) =>
       Promise.all(
         (await stacks!.get(replicas)!.compose.containers('server')).map(async (id) =>
-          (await docker(['inspect', '--format', '{{.HostConfig.NanoCpus}}', id])).stdout.trim(),
+          String((await inspect(id)).HostConfig.NanoCpus),
         ),
       );
     // The last measurement on the two-replica stack was quota-nginx-2; the memory run put stack 1 back.

@@ -113,9 +113,9 @@ describe('the edge', () => {
 
 /** Runs the image's own HEALTHCHECK command in a replica, aimed at `port`: its exit code (-1 if killed after 30 s). */
 async function healthcheckExitCode(id: string, port: number): Promise<number> {
-  const { stdout } = await docker(['inspect', '--format', '{{json .Config.Healthcheck.Test}}', id]);
-  const [kind, ...command] = JSON.parse(stdout) as string[];
-  if (kind !== 'CMD') throw new Error(`expected an exec-form HEALTHCHECK, got ${stdout}`);
+  const test = (await inspect<{ Config: { Healthcheck: { Test: string[] } } }>(id)).Config.Healthcheck.Test;
+  const [kind, ...command] = test;
+  if (kind !== 'CMD') throw new Error(`expected an exec-form HEALTHCHECK, got ${JSON.stringify(test)}`);
   return new Promise((resolve) => {
     execFile(
       'docker',

@@ -149,7 +149,7 @@ export function costTable(result: BenchResult, rows: Row[]): string {
         String(r.connections),
         int(r.requestsPerSecond.median),
         nginxUs(r).toFixed(1),
-        removed ? `${removed.median.toFixed(1)} (${removed.min.toFixed(1)}–${removed.max.toFixed(1)})` : '–',
+        removed ? withRange(removed, (n) => n.toFixed(1)) : '–',
         r.scenario.piece?.product ?? '–',
       ];
     });

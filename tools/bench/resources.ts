@@ -34,9 +34,10 @@ function cgroupPaths(pid: number): { v1Cpu?: string; v1CpuStat?: string; v1Memor
     const [hierarchy, controllers, path] = line.split(':');
     if (path === undefined) continue;
     if (hierarchy === '0' && controllers === '') paths.v2 = path;
-    if (controllers.split(',').includes('cpuacct')) paths.v1Cpu = path;
-    if (controllers.split(',').includes('cpu')) paths.v1CpuStat = `/sys/fs/cgroup/${controllers}${path}/cpu.stat`;
-    if (controllers.split(',').includes('memory')) paths.v1Memory = path;
+    const names = controllers.split(',');
+    if (names.includes('cpuacct')) paths.v1Cpu = path;
+    if (names.includes('cpu')) paths.v1CpuStat = `/sys/fs/cgroup/${controllers}${path}/cpu.stat`;
+    if (names.includes('memory')) paths.v1Memory = path;
   }
   return paths;
 }

@@ -4,7 +4,7 @@
  * configuration with only the replica count changed, never a look-alike upstream.
  */
 import path from 'node:path';
-import { docker } from '../../harness/docker';
+import { docker, inspect } from '../../harness/docker';
 import { ComposeStack } from '../../harness/stack';
 import { ContainerProbe } from './resources';
 import type { Scenario } from './scenarios';
@@ -67,30 +67,21 @@ async function upOne(prefix: string, replicas: number, scenarios: readonly Scena
     ...(mine.some((s) => s.needsBare) ? ['bare'] : []),
     ...(mine.some((s) => s.via === 'host') ? ['loadgen-host'] : []),
   ];
-  const project = `${prefix}-${replicas}`;
   const up = () =>
     ComposeStack.up(`bench-${replicas}`, {
-      project,
+      project: `${prefix}-${replicas}`,
       replicas,
       env: { COMPOSE_FILE: benchComposeFiles(), COMPOSE_PROFILES: profiles.join(',') },
     });
   // Once more on failure: on a busy machine a replica's healthcheck (a `node` process, 3 s timeout) can miss
-  // while the stacks start, and `up --wait` gives up at the first unhealthy report.
-  const compose = await up()
-    .catch(up)
-    .catch(async (err: unknown) => {
-      // A stack that never became healthy (a replica's healthcheck timing out on a busy machine) is not left running.
-      await docker(
-        ['compose', '--project-directory', repoRoot, '--project-name', project, 'down', '--volumes', '--timeout', '5'],
-        { env: { ...composeEnv(), COMPOSE_PROFILES: profiles.join(',') } },
-      ).catch(() => undefined);
-      throw err;
-    });
+  // while the stacks start, and `up --wait` gives up at the first unhealthy report (ComposeStack.up then removes it).
+  const compose = await up().catch(up);
   const loadgen = await firstContainer(compose, 'loadgen');
   const loadgenHost = profiles.includes('loadgen-host') ? await firstContainer(compose, 'loadgen-host') : undefined;
   const bare = profiles.includes('bare') ? await firstContainer(compose, 'bare-express') : undefined;
   const servers = await compose.containers('server');
-  const composeCpus = await replicaCpuLimit(servers[0]);
+  // HostConfig.NanoCpus: 0 when the container has no limit.
+  const composeCpus = (await inspect(servers[0])).HostConfig.NanoCpus / 1e9;
   return {
     replicas,
     compose,
@@ -106,12 +97,6 @@ async function upOne(prefix: string, replicas: number, scenarios: readonly Scena
       bare: bare === undefined ? undefined : await ContainerProbe.of(bare),
     },
   };
-}
-
-/** A container's CPU limit in CPUs (HostConfig.NanoCpus); 0 when it has none. */
-async function replicaCpuLimit(container: string): Promise<number> {
-  const { stdout } = await docker(['inspect', '--format', '{{.HostConfig.NanoCpus}}', container]);
-  return Number(stdout.trim()) / 1e9;
 }
 
 /**

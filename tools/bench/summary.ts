@@ -181,11 +181,11 @@ export function ratiosOf(result: BenchResult, numerator: ScenarioId, denominator
   const levels = (id: ScenarioId) =>
     new Set(result.measurements.filter((m) => m.scenario === id).map((m) => m.connections));
   const shared = [...levels(numerator)].filter((c) => levels(denominator).has(c)).sort((a, b) => a - b);
-  const pairs = shared.length > 0 ? shared.map((c) => [c, c] as const) : [[undefined, undefined] as const];
-  return pairs.flatMap(([connections]) => {
+  const levelsToPair: Array<number | undefined> = shared.length > 0 ? shared : [undefined];
+  return levelsToPair.flatMap((connections) => {
     const ratio = ratioSpread(roundPairs(result.measurements, numerator, denominator, connections));
-    const at = connections ?? result.measurements.find((m) => m.scenario === numerator)?.connections ?? 0;
-    return ratio ? [{ connections: at, ratio }] : [];
+    const level = connections ?? result.measurements.find((m) => m.scenario === numerator)?.connections ?? 0;
+    return ratio ? [{ connections: level, ratio }] : [];
   });
 }
 
